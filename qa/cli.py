@@ -1,0 +1,132 @@
+"""The `qa` command: index, ask, eval. Domain errors become one line on stderr and exit code 1."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import textwrap
+from pathlib import Path
+
+from qa.config import Settings
+from qa.errors import QAError
+from qa.evaluate import evaluate, load_questions
+from qa.pipeline import QA
+from qa.types import Answer, Reply
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    try:
+        settings = Settings.load(corpus=args.corpus, index=args.index)
+        return args.run(QA(settings), args)
+    except QAError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--corpus", type=Path, help="folder of reports (default: corpus/, or QA_CORPUS)")
+    common.add_argument("--index", type=Path, help="folder of the index (default: index/, or QA_INDEX)")
+    parser = argparse.ArgumentParser(prog="qa", description="Ask questions of Ofsted reports; "
+                                     "answers are exact, cited words from the reports.")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    index = commands.add_parser("index", parents=[common], help="add new and changed reports, drop removed ones")
+    index.add_argument("paths", nargs="*", type=Path, help="files or folders (default: the corpus)")
+    index.add_argument("--rebuild", action="store_true", help="start a new index from scratch")
+    index.set_defaults(run=_index)
+
+    ask = commands.add_parser("ask", parents=[common], help="answer a question from the reports")
+    ask.add_argument("question")
+    ask.add_argument("-k", "--top-k", type=int, default=None, help="answers to show (1-20)")
+    ask.add_argument("--json", action="store_true", help="print the reply as JSON")
+    ask.set_defaults(run=_ask)
+
+    score = commands.add_parser("eval", parents=[common], help="score against a question file")
+    score.add_argument("file", type=Path)
+    score.add_argument("--json", action="store_true", help="print every question's result as JSON")
+    score.set_defaults(run=_eval)
+    return parser
+
+
+def _index(qa: QA, args) -> int:
+    summary = qa.refresh(args.paths or None, rebuild=args.rebuild, progress=sys.stderr.isatty())
+    print(summary.describe())
+    store = qa.store
+    print(f"index: {len(store.entries)} reports, {store.chunk_count} chunks in {qa.settings.index}/")
+    return 0
+
+
+def _ensure_index(qa: QA) -> None:
+    if not qa.index_exists():
+        print(f"building the index of {qa.settings.corpus}/ (first run)...", file=sys.stderr)
+        print(qa.refresh(progress=sys.stderr.isatty()).describe(), file=sys.stderr)
+
+
+def _ask(qa: QA, args) -> int:
+    if args.top_k is not None and not 1 <= args.top_k <= 20:
+        raise QAError("--top-k must be between 1 and 20")
+    qa.check_question(args.question)
+    _ensure_index(qa)
+    reply = qa.ask(args.question, top_k=args.top_k)
+    print(json.dumps(reply.to_dict(), ensure_ascii=False, indent=2) if args.json else _show(reply))
+    return 0
+
+
+def _eval(qa: QA, args) -> int:
+    items = load_questions(args.file)
+    _ensure_index(qa)
+    result = evaluate(qa, items)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        for key, value in result["summary"].items():
+            print(f"{key:>14}: {value}")
+    return 0
+
+
+def _show(reply: Reply) -> str:
+    lines = []
+    if reply.answered:
+        for number, answer in enumerate(reply.answers, 1):
+            lines += [f"{number}. {answer.text}", *_cite(answer)]
+    else:
+        lines.append("The reports do not answer this question.")
+        if reply.closest:
+            lines.append("\nClosest passages (not answers):")
+            for answer in reply.closest:
+                lines += [f"- {answer.text}", *_cite(answer)]
+    lines.append(f"({reply.took_ms:.0f} ms)")
+    return "\n".join(lines)
+
+
+def _cite(answer: Answer) -> list[str]:
+    citation = answer.citation
+    where = f"paragraph {citation.paragraph_number}" if citation.paragraph_number else "paragraph"
+    date = f", {citation.date}" if citation.date else ""
+    return [f"   {citation.title}{date}, {where} [{citation.source}] (score {answer.score:.2f},"
+            f" {confidence(answer.score)})",
+            textwrap.indent(textwrap.fill(_marked(answer), 96), "   | ")]
+
+
+def _marked(answer: Answer) -> str:
+    citation = answer.citation
+    text = citation.paragraph
+    return " ".join(f"{text[:citation.start]}»{text[citation.start:citation.end]}«{text[citation.end:]}".split())
+
+
+def confidence(score: float) -> str:
+    """A score in words."""
+    return "strong match" if score >= 0.7 else "good match" if score >= 0.55 else "weak match"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

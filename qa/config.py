@@ -1,0 +1,75 @@
+"""One Settings object: defaults, then QA_* environment variables, then explicit overrides."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Mapping
+
+from qa.errors import ConfigError
+
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable; the index records the fields that shape it (see `fingerprint`)."""
+
+    corpus: Path = Path("corpus")
+    index: Path = Path("index")
+    model: str = DEFAULT_MODEL
+    encoding: str = "cl100k_base"
+    chunk_tokens: int = 160
+    top_k: int = 3
+    candidates: int = 12
+    # Chosen on the dev sets as described in README ("How 'not found' is decided").
+    threshold: float = 0.40
+    max_question_chars: int = 2000
+    batch_size: int = 32
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "corpus", Path(self.corpus))
+        object.__setattr__(self, "index", Path(self.index))
+        if not 16 <= self.chunk_tokens <= 512:
+            raise ConfigError(f"chunk_tokens must be between 16 and 512, got {self.chunk_tokens}")
+        if not 1 <= self.top_k <= 20:
+            raise ConfigError(f"top_k must be between 1 and 20, got {self.top_k}")
+        if self.candidates < self.top_k:
+            raise ConfigError("candidates must be at least top_k")
+        if not 0.0 <= self.threshold <= 1.0:
+            raise ConfigError(f"threshold must be between 0 and 1, got {self.threshold}")
+        if self.batch_size < 1 or self.max_question_chars < 1:
+            raise ConfigError("batch_size and max_question_chars must be positive")
+
+    @classmethod
+    def load(cls, environ: Mapping[str, str] | None = None, **overrides) -> "Settings":
+        """Defaults, then `QA_<FIELD>` variables from `environ`, then non-None `overrides`."""
+        environ = os.environ if environ is None else environ
+        values = {}
+        for spec in fields(cls):
+            raw = environ.get(f"QA_{spec.name.upper()}")
+            if raw is not None and raw != "":
+                values[spec.name] = _convert(spec.name, raw, type(getattr(cls(), spec.name)))
+        values.update({key: value for key, value in overrides.items() if value is not None})
+        return cls(**values)
+
+    def fingerprint(self) -> dict:
+        """The settings an index depends on; an index built with others is refused."""
+        return {
+            "model": self.model,
+            "encoding": self.encoding,
+            "chunk_tokens": self.chunk_tokens,
+        }
+
+    def with_changes(self, **changes) -> "Settings":
+        return replace(self, **changes)
+
+
+def _convert(name: str, raw: str, kind: type):
+    if issubclass(kind, Path):
+        return Path(raw)
+    try:
+        return kind(raw)
+    except ValueError:
+        raise ConfigError(f"QA_{name.upper()}={raw!r} is not a valid {kind.__name__}") from None

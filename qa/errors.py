@@ -1,0 +1,25 @@
+"""The few exceptions the library raises; the CLI and the web layer translate them once."""
+
+
+class QAError(Exception):
+    """Base class: a problem the user can act on, with a message meant for them."""
+
+
+class ConfigError(QAError):
+    """A setting is missing or out of range."""
+
+
+class ReportError(QAError):
+    """A report cannot be read or holds no text."""
+
+
+class IndexMissingError(QAError):
+    """No index has been built at the configured location."""
+
+
+class IndexMismatchError(QAError):
+    """The index on disk was built with other settings than the current ones."""
+
+
+class QuestionError(QAError):
+    """The question is empty, too long or otherwise unusable."""

@@ -1,0 +1,148 @@
+"""Score the system against a question file (format: shared/eval/README.md)."""
+
+from __future__ import annotations
+
+import collections
+import json
+import re
+import string
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+
+from qa.errors import QAError
+from qa.types import Answer, Reply
+
+_FOLD = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"',
+                       "–": "-", "—": "-", "‒": "-", "−": "-"})
+_ARTICLES = re.compile(r"\b(a|an|the)\b")
+_PUNCTUATION = set(string.punctuation)
+
+
+def fold(text: str) -> str:
+    """Lower-case, with curly quotes and dashes folded to ASCII."""
+    return text.translate(_FOLD).lower()
+
+
+def squad_normalize(text: str) -> str:
+    """The official SQuAD v1.1 answer normalisation."""
+    text = "".join(char for char in text.lower() if char not in _PUNCTUATION)
+    return " ".join(_ARTICLES.sub(" ", text).split())
+
+
+def exact_match(prediction: str, gold: str) -> float:
+    return float(squad_normalize(prediction) == squad_normalize(gold))
+
+
+def f1_score(prediction: str, gold: str) -> float:
+    """SQuAD token F1."""
+    predicted, expected = squad_normalize(prediction).split(), squad_normalize(gold).split()
+    common = sum((collections.Counter(predicted) & collections.Counter(expected)).values())
+    if common == 0:
+        return 0.0
+    precision, recall = common / len(predicted), common / len(expected)
+    return 2 * precision * recall / (precision + recall)
+
+
+def best(metric, prediction: str, golds: Iterable[str]) -> float:
+    return max((metric(prediction, gold) for gold in golds), default=0.0)
+
+
+def evidence_key(text: str) -> str:
+    """Letters and digits only, lower-cased, so that cleaning does not change the comparison."""
+    return "".join(char for char in fold(text) if char.isalnum())
+
+
+def holds_evidence(answer: Answer, evidence: str) -> bool:
+    return evidence_key(evidence) in evidence_key(answer.citation.paragraph)
+
+
+def integrity(reply: Reply, texts: dict[str, str]) -> bool:
+    """Every answer and closest passage is the exact slice its citation names."""
+    for answer in (*reply.answers, *reply.closest):
+        citation = answer.citation
+        if citation.paragraph[citation.start:citation.end] != answer.text:
+            return False
+        if texts[citation.doc_id][citation.doc_start:citation.doc_end] != answer.text:
+            return False
+    return True
+
+
+def load_questions(path: Path) -> list[dict]:
+    """Read a JSONL question file, checking each line has what scoring needs."""
+    items = []
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError as error:
+        raise QAError(f"cannot read {path}: {error.strerror}") from None
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except ValueError as error:
+            raise QAError(f"{path}:{number}: not valid JSON ({error})") from None
+        if not isinstance(item, dict) or not isinstance(item.get("question"), str):
+            raise QAError(f"{path}:{number}: each line needs a 'question' string")
+        item.setdefault("answers", [])
+        item.setdefault("history", [])
+        item["unanswerable"] = bool(item.get("unanswerable")) or not item["answers"]
+        items.append(item)
+    return items
+
+
+def evaluate(qa, items: list[dict], progress=None) -> dict:
+    """Ask every question (follow-ups after their history) and compute the scorecard."""
+    qa.warm_up()
+    texts = {doc_id: entry.document.text for doc_id, entry in qa.store.entries.items()}
+    records = []
+    for item in items:
+        history: list[str] = []
+        for earlier in item["history"]:
+            qa.ask(earlier, history)
+            history.append(earlier)
+        reply = qa.ask(item["question"], history)
+        records.append(_score(item, reply, texts))
+        if progress:
+            progress(records[-1])
+    return {"summary": summarise(records), "questions": records}
+
+
+def _score(item: dict, reply: Reply, texts: dict[str, str]) -> dict:
+    record = {"id": item.get("id"), "question": item["question"], "unanswerable": item["unanswerable"],
+              "answered": reply.answered, "took_ms": reply.took_ms, "integrity": integrity(reply, texts),
+              "answer": reply.answers[0].text if reply.answers else None,
+              "score": reply.answers[0].score if reply.answers else
+              (reply.closest[0].score if reply.closest else None)}
+    if not item["unanswerable"]:
+        first = reply.answers[:1]
+        evidence = item.get("evidence") or ""
+        record.update(
+            hit1=any(holds_evidence(a, evidence) for a in first),
+            hit3=any(holds_evidence(a, evidence) for a in reply.answers[:3]),
+            contains1=any(fold(gold) in fold(a.text) for a in first for gold in item["answers"]),
+            f1=best(f1_score, fold(first[0].text), map(fold, item["answers"])) if first else 0.0)
+    return record
+
+
+def summarise(records: list[dict]) -> dict:
+    answerable = [r for r in records if not r["unanswerable"]]
+    unanswerable = [r for r in records if r["unanswerable"]]
+
+    def mean(rows, key):
+        return round(float(np.mean([float(r[key]) for r in rows])), 3) if rows else None
+
+    latencies = [r["took_ms"] for r in records]
+    return {
+        "questions": len(records),
+        "hit@1": mean(answerable, "hit1"),
+        "hit@3": mean(answerable, "hit3"),
+        "contains@1": mean(answerable, "contains1"),
+        "F1@1": mean(answerable, "f1"),
+        "abstain": round(float(np.mean([not r["answered"] for r in unanswerable])), 3) if unanswerable else None,
+        "false_abstain": round(float(np.mean([not r["answered"] for r in answerable])), 3) if answerable else None,
+        "integrity": mean(records, "integrity"),
+        "p50_ms": round(float(np.percentile(latencies, 50)), 1) if latencies else None,
+        "p95_ms": round(float(np.percentile(latencies, 95)), 1) if latencies else None,
+    }

@@ -1,0 +1,97 @@
+"""The QA engine: wires settings, embedder, store, retriever and reader; `ask` and `refresh`."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import Sequence
+
+from qa import store as stores
+from qa.chunk import Chunker
+from qa.config import Settings
+from qa.embed import Embedder, SentenceTransformerEmbedder
+from qa.errors import QuestionError
+from qa.read import SentenceReader
+from qa.refresh import RefreshSummary, refresh
+from qa.retrieve import query_vector, retrieve
+from qa.store import Store
+from qa.tokens import load_encoding
+from qa.types import Reply
+
+
+class QA:
+    """Answers questions from the index and keeps it up to date; safe to share between threads.
+
+    Readers use whichever complete store is current; a refresh builds a new one and swaps it
+    in with one assignment, so questions are never answered from a half-updated index.
+    """
+
+    def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None) -> None:
+        self.settings = settings or Settings.load()
+        self.embedder = embedder or SentenceTransformerEmbedder(self.settings.model,
+                                                                self.settings.batch_size)
+        self.reader = SentenceReader(self.embedder)
+        self._store: Store | None = None
+        self._load_lock = threading.Lock()
+
+    @property
+    def store(self) -> Store:
+        """The current store, loaded from disk on first use."""
+        if self._store is None:
+            with self._load_lock:
+                if self._store is None:
+                    self._store = Store.load(self.settings.index, self.settings.fingerprint())
+        return self._store
+
+    def warm_up(self) -> None:
+        """Load the model and the index now rather than on the first question."""
+        self.embedder.encode(["warm up"])
+        _ = self.store
+
+    def index_exists(self) -> bool:
+        return stores.exists(self.settings.index)
+
+    def chunker(self) -> Chunker:
+        limit = self.embedder.max_tokens
+        return Chunker(load_encoding(self.settings.encoding), self.settings.chunk_tokens,
+                       lambda text: self.embedder.count_tokens(text) <= limit)
+
+    def refresh(self, paths: Sequence[Path] | None = None, rebuild: bool = False,
+                progress: bool = False) -> RefreshSummary:
+        """Index new and changed reports under `paths` (default: the corpus), drop removed ones."""
+        settings = self.settings
+        roots = [Path(path) for path in paths] if paths else [settings.corpus]
+        with stores.writer_lock(settings.index):
+            if rebuild or not stores.exists(settings.index):
+                store = Store.empty(settings.fingerprint(), self.embedder.dimension)
+            else:
+                store = Store.load(settings.index, settings.fingerprint())
+            summary = refresh(store, roots, settings.corpus, self.chunker(), self.embedder, progress)
+            if summary.modified or rebuild or not stores.exists(settings.index):
+                store.save(settings.index)
+            self._store = store
+        return summary
+
+    def ask(self, question: str, history: Sequence[str] = (), top_k: int | None = None) -> Reply:
+        """Answer `question` (a follow-up of the `history` questions) with exact, cited spans."""
+        began = time.perf_counter()
+        question = self.check_question(question)
+        top_k = top_k or self.settings.top_k
+        store = self.store
+        vector = query_vector(self.embedder, question, list(history))
+        passages = retrieve(store, vector, self.settings.candidates)
+        answers = self.reader.read(store, question, vector, passages, top_k)
+        answered = bool(answers) and answers[0].score >= self.settings.threshold
+        took_ms = (time.perf_counter() - began) * 1000
+        if answered:
+            return Reply(question, True, took_ms, tuple(answers))
+        return Reply(question, False, took_ms, (), tuple(answers))
+
+    def check_question(self, question: str) -> str:
+        if not isinstance(question, str) or not question.strip():
+            raise QuestionError("the question is empty")
+        if len(question) > self.settings.max_question_chars:
+            raise QuestionError(f"the question is {len(question):,} characters; the limit is "
+                                f"{self.settings.max_question_chars:,}")
+        return question.strip()

@@ -1,0 +1,264 @@
+"""The index on disk: FAISS vectors with stable chunk ids, and the documents they came from.
+
+Each save writes a complete new generation folder and then switches the `CURRENT` pointer
+with an atomic rename, so a process killed at any moment leaves the last good index loadable.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import json
+import os
+import shutil
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from qa.errors import IndexMismatchError, IndexMissingError
+from qa.lexical import Lexicon, terms
+from qa.types import Chunk, Document, Paragraph, Passage
+
+FORMAT = 1
+_POINTER = "CURRENT"
+_VECTORS = "vectors.faiss"
+_META = "store.json"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One indexed document: where its file was, its chunks and their ids in the vector index."""
+
+    document: Document
+    path: str
+    chunk_ids: tuple[int, ...]
+    chunks: tuple[Chunk, ...]
+    indexed_at: str
+
+
+class Store:
+    """Vectors and documents held in memory; `save` and `load` move them to and from disk."""
+
+    def __init__(self, fingerprint: dict, index: faiss.Index, entries: dict[str, Entry],
+                 next_id: int = 0, built_at: str | None = None) -> None:
+        self.fingerprint = fingerprint
+        self.index = index
+        self.entries = entries
+        self.next_id = next_id
+        self.built_at = built_at
+        self._owners = {cid: (doc_id, n) for doc_id, entry in entries.items()
+                        for n, cid in enumerate(entry.chunk_ids)}
+        self._lexicon: Lexicon | None = None
+        self._vocabularies: dict[str, frozenset[str]] = {}
+
+    def vocabulary(self, doc_id: str) -> frozenset[str]:
+        """The set of terms in a document, computed on first use."""
+        if doc_id not in self._vocabularies:
+            self._vocabularies[doc_id] = frozenset(terms(self.entries[doc_id].document.text))
+        return self._vocabularies[doc_id]
+
+    @property
+    def lexicon(self) -> Lexicon:
+        """Word statistics over all chunks, computed on first use (stores are not changed once served)."""
+        if self._lexicon is None:
+            self._lexicon = Lexicon(entry.document.text[chunk.start:chunk.end]
+                                    for entry in self.entries.values() for chunk in entry.chunks)
+        return self._lexicon
+
+    @classmethod
+    def empty(cls, fingerprint: dict, dimension: int) -> "Store":
+        return cls(fingerprint, faiss.IndexIDMap2(faiss.IndexFlatIP(dimension)), {})
+
+    @property
+    def dimension(self) -> int:
+        return self.index.d
+
+    @property
+    def chunk_count(self) -> int:
+        return self.index.ntotal
+
+    def copy(self) -> "Store":
+        """An independent copy to change while readers keep using this one."""
+        return Store(self.fingerprint, faiss.clone_index(self.index), dict(self.entries),
+                     self.next_id, self.built_at)
+
+    def document(self, doc_id: str) -> Document:
+        return self.entries[doc_id].document
+
+    def by_path(self) -> dict[str, Entry]:
+        return {entry.path: entry for entry in self.entries.values()}
+
+    def add(self, document: Document, path: str, chunks: list[Chunk], vectors: np.ndarray) -> None:
+        """Add (or replace) a document with its chunks and their vectors."""
+        if document.doc_id in self.entries:
+            self.remove(document.doc_id)
+        ids = np.arange(self.next_id, self.next_id + len(chunks), dtype=np.int64)
+        self.next_id += len(chunks)
+        if len(chunks):
+            self.index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), ids)
+        now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        self.entries[document.doc_id] = Entry(document, path, tuple(int(i) for i in ids),
+                                              tuple(chunks), now)
+        self._owners.update({int(cid): (document.doc_id, n) for n, cid in enumerate(ids)})
+
+    def remove(self, doc_id: str) -> None:
+        entry = self.entries.pop(doc_id)
+        if entry.chunk_ids:
+            self.index.remove_ids(np.array(entry.chunk_ids, dtype=np.int64))
+        for cid in entry.chunk_ids:
+            self._owners.pop(cid, None)
+
+    def vectors(self, doc_id: str) -> np.ndarray:
+        """The stored vectors of a document's chunks, to move it without embedding again."""
+        ids = self.entries[doc_id].chunk_ids
+        return np.vstack([self.index.reconstruct(cid) for cid in ids]) if ids else np.zeros((0, self.dimension), np.float32)
+
+    def search(self, vector: np.ndarray, k: int) -> list[Passage]:
+        """The `k` chunks nearest to `vector` by inner product (cosine on normalised vectors)."""
+        if self.index.ntotal == 0:
+            return []
+        scores, ids = self.index.search(vector.reshape(1, -1).astype(np.float32), min(k, self.index.ntotal))
+        passages = []
+        for score, cid in zip(scores[0], ids[0]):
+            if cid < 0:
+                continue
+            doc_id, n = self._owners[int(cid)]
+            chunk = self.entries[doc_id].chunks[n]
+            passages.append(Passage(int(cid), doc_id, chunk.start, chunk.end, float(score)))
+        return passages
+
+    def passages(self, doc_id: str) -> list[Passage]:
+        """Every chunk of one document as a passage with score 0."""
+        entry = self.entries[doc_id]
+        return [Passage(cid, doc_id, chunk.start, chunk.end, 0.0)
+                for cid, chunk in zip(entry.chunk_ids, entry.chunks)]
+
+    def save(self, root: Path) -> None:
+        """Write a new generation and switch to it atomically; keep the previous one for readers."""
+        root.mkdir(parents=True, exist_ok=True)
+        self.built_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        current = _current_generation(root)
+        number = int(current.split("-")[1]) + 1 if current else 1
+        generation = f"gen-{number:06d}"
+        staging = root / f".{generation}.partial"
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir()
+        _write(staging / _VECTORS, faiss.serialize_index(self.index).tobytes())
+        _write(staging / _META, json.dumps(self._meta(), ensure_ascii=False).encode("utf-8"))
+        _sync_dir(staging)
+        os.rename(staging, root / generation)
+        _write(root / f".{_POINTER}.partial", generation.encode("ascii"))
+        os.replace(root / f".{_POINTER}.partial", root / _POINTER)
+        _sync_dir(root)
+        _prune(root, keep={generation, current})
+
+    @classmethod
+    def load(cls, root: Path, fingerprint: dict | None = None) -> "Store":
+        """Load the current generation; refuse one built with another fingerprint."""
+        generation = _current_generation(root)
+        if generation is None:
+            raise IndexMissingError(f"no index in {root}/; build it with `qa index`")
+        folder = root / generation
+        meta = json.loads((folder / _META).read_text(encoding="utf-8"))
+        if meta.get("format") != FORMAT:
+            raise IndexMismatchError(
+                f"the index in {root}/ has format {meta.get('format')}, this version reads {FORMAT}; "
+                "rebuild it with `qa index --rebuild`")
+        if fingerprint is not None and meta["fingerprint"] != fingerprint:
+            differences = ", ".join(
+                f"{key}: index has {meta['fingerprint'].get(key)!r}, settings say {value!r}"
+                for key, value in fingerprint.items() if meta["fingerprint"].get(key) != value)
+            raise IndexMismatchError(
+                f"the index in {root}/ was built with other settings ({differences}); "
+                "rebuild it with `qa index --rebuild` or use the settings it was built with")
+        index = faiss.deserialize_index(np.fromfile(folder / _VECTORS, dtype=np.uint8))
+        entries = {item["document"]["doc_id"]: _entry(item) for item in meta["documents"]}
+        store = cls(meta["fingerprint"], index, entries, meta["next_id"], meta["built_at"])
+        if len(store._owners) != index.ntotal:
+            raise IndexMismatchError(f"the index in {root}/ is inconsistent; rebuild it with "
+                                     "`qa index --rebuild`")
+        return store
+
+    def _meta(self) -> dict:
+        return {
+            "format": FORMAT,
+            "fingerprint": self.fingerprint,
+            "built_at": self.built_at,
+            "next_id": self.next_id,
+            "documents": [_entry_json(entry) for entry in self.entries.values()],
+        }
+
+
+@contextlib.contextmanager
+def writer_lock(root: Path):
+    """Hold the index's writer lock: two refreshes, in any processes, never run at once."""
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / ".lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def exists(root: Path) -> bool:
+    return _current_generation(root) is not None
+
+
+def _current_generation(root: Path) -> str | None:
+    try:
+        name = (root / _POINTER).read_text(encoding="ascii").strip()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return name if (root / name).is_dir() else None
+
+
+def _write(path: Path, data: bytes) -> None:
+    with open(path, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _sync_dir(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _prune(root: Path, keep: set) -> None:
+    for child in root.iterdir():
+        stale = child.name.startswith("gen-") and child.name not in keep
+        if child.is_dir() and (stale or child.name.endswith(".partial")):
+            shutil.rmtree(child, ignore_errors=True)
+
+
+def _entry_json(entry: Entry) -> dict:
+    document = entry.document
+    return {
+        "document": {**{key: value for key, value in document.__dict__.items() if key != "paragraphs"},
+                     "paragraphs": [[p.start, p.end, p.number] for p in document.paragraphs]},
+        "path": entry.path,
+        "indexed_at": entry.indexed_at,
+        "chunks": [[cid, chunk.start, chunk.end, chunk.tokens]
+                   for cid, chunk in zip(entry.chunk_ids, entry.chunks)],
+    }
+
+
+def _entry(item: dict) -> Entry:
+    fields = dict(item["document"])
+    paragraphs = tuple(Paragraph(*p) for p in fields.pop("paragraphs"))
+    document = Document(**fields, paragraphs=paragraphs)
+    chunks = tuple(Chunk(document.doc_id, start, end, tokens) for _, start, end, tokens in item["chunks"])
+    return Entry(document, item["path"], tuple(c[0] for c in item["chunks"]), chunks, item["indexed_at"])
+
+
+def rename(entry: Entry, doc_id: str, source: str, path: str) -> tuple[Document, list[Chunk]]:
+    """The document and chunks of `entry` under a new id and source, for a moved file."""
+    document = replace(entry.document, doc_id=doc_id, source=source)
+    return document, [replace(chunk, doc_id=doc_id) for chunk in entry.chunks]

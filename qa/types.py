@@ -1,0 +1,111 @@
+"""The data that flows through the pipeline; every span carries offsets into a document's text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph of a document: `text[start:end]`, with the report's own number if it has one."""
+
+    start: int
+    end: int
+    number: int | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    """A cleaned report: the stored text that every offset points into, and its metadata."""
+
+    doc_id: str
+    title: str
+    date: str | None
+    source: str
+    sha256: str
+    text: str
+    paragraphs: tuple[Paragraph, ...] = ()
+    kind: str = "other"
+
+    def paragraph_at(self, offset: int) -> int:
+        """Index of the paragraph that contains `offset` (or the last one starting before it)."""
+        low, high = 0, len(self.paragraphs)
+        while low < high:
+            middle = (low + high) // 2
+            if self.paragraphs[middle].start <= offset:
+                low = middle + 1
+            else:
+                high = middle
+        return max(low - 1, 0)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A token-bounded run of whole paragraphs (or sentences of one long paragraph)."""
+
+    doc_id: str
+    start: int
+    end: int
+    tokens: int
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A chunk retrieved for a question, with its similarity score."""
+
+    chunk_id: int
+    doc_id: str
+    start: int
+    end: int
+    score: float
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where an answer comes from: the report, its paragraph, and offsets into both."""
+
+    doc_id: str
+    title: str
+    date: str | None
+    source: str
+    paragraph: str
+    paragraph_number: int | None
+    start: int
+    end: int
+    doc_start: int
+    doc_end: int
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An exact slice of a report's text with a score in [0, 1] and its citation."""
+
+    text: str
+    score: float
+    citation: Citation
+
+    def to_dict(self) -> dict:
+        return {"text": self.text, "score": round(self.score, 4), "citation": self.citation.to_dict()}
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What `ask` returns: answers, or `answered=False` with the closest passages for context."""
+
+    question: str
+    answered: bool
+    took_ms: float
+    answers: tuple[Answer, ...] = ()
+    closest: tuple[Answer, ...] = field(default=())
+
+    def to_dict(self) -> dict:
+        return {
+            "question": self.question,
+            "answered": self.answered,
+            "took_ms": round(self.took_ms, 2),
+            "answers": [answer.to_dict() for answer in self.answers],
+            "closest": [answer.to_dict() for answer in self.closest],
+        }
