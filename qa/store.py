@@ -141,7 +141,9 @@ class Store:
         root.mkdir(parents=True, exist_ok=True)
         self.built_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
         current = _current_generation(root)
-        number = int(current.split("-")[1]) + 1 if current else 1
+        # Number past every generation on disk: one a killed save left behind is never reused.
+        numbers = [int(p.name.split("-")[1].split(".")[0]) for p in root.glob("*gen-*") if p.is_dir()]
+        number = max(numbers, default=0) + 1
         generation = f"gen-{number:06d}"
         staging = root / f".{generation}.partial"
         shutil.rmtree(staging, ignore_errors=True)

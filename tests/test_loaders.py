@@ -1,0 +1,62 @@
+from pathlib import Path
+
+import pytest
+
+from qa.errors import ReportError
+from qa.loaders import extract
+from qa.loaders.decode import decode
+from tests.conftest import DATA
+
+
+def test_utf8_multibyte_is_kept():
+    assert decode("Children’s services — café".encode("utf-8")) == "Children’s services — café"
+
+
+def test_latin1_falls_back():
+    text, _ = extract(Path("latin1.txt"), (DATA / "latin1.txt").read_bytes())
+    assert "café" in text and "résumé" in text
+
+
+def test_cp1252_quotes_decode():
+    assert decode(b"children\x92s services") == "children’s services"
+
+
+def test_binary_is_refused():
+    with pytest.raises(ReportError, match="binary"):
+        decode(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+
+
+def test_control_character_junk_is_refused():
+    with pytest.raises(ReportError, match="binary"):
+        decode(bytes(range(1, 32)) * 40)
+
+
+def test_unsupported_suffix_says_which_are_supported():
+    with pytest.raises(ReportError, match=r"unsupported format '\.exe'.*\.txt"):
+        extract(Path("report.exe"), b"text")
+
+
+def test_html_keeps_visible_text_only():
+    text, title = extract(Path("a.html"), (DATA / "article.html").read_bytes())
+    assert title == "Youth service & family hubs expanded"
+    assert "three family hubs in 2022" in text
+    assert "<and>" in text
+    for hidden in ("alert", "color: red", "Home | News", "Copyright", "Page title"):
+        assert hidden not in text
+
+
+def test_html_blocks_become_paragraph_breaks():
+    text, _ = extract(Path("a.html"), b"<p>One.</p><p>Two.</p><ul><li>Three</li></ul>")
+    assert [part.strip() for part in text.split("\n\n") if part.strip()] == ["One.", "Two.", "Three"]
+
+
+def test_deeply_nested_html_does_not_recurse():
+    raw = ("<div>" * 20000 + "Deep text." + "</div>" * 20000).encode()
+    text, _ = extract(Path("deep.html"), raw)
+    assert "Deep text." in text
+
+
+def test_markdown_heading_is_title_and_markers_go():
+    text, title = extract(Path("n.md"), (DATA / "nested" / "deeper" / "notes.md").read_bytes())
+    assert title == "Early help review"
+    assert "#" not in text and "Findings" in text

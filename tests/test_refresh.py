@@ -1,0 +1,119 @@
+import shutil
+
+from qa.store import Store
+
+
+def test_first_refresh_adds_every_readable_report_and_skips_the_empty_one(fake_qa):
+    summary = fake_qa.refresh()
+    assert sorted(summary.added) == sorted([
+        "article.html", "children's services – O'Neill report.txt", "latin1.txt",
+        "nested/deeper/notes.md", "numbered report.txt"])
+    assert summary.skipped == [("empty.txt", "empty report: no text")]
+    assert len(fake_qa.store.entries) == 5
+
+
+def test_unchanged_reports_are_not_embedded_again(fake_qa, corpus):
+    fake_qa.refresh()
+    before = len(fake_qa.embedder.encoded)
+    summary = fake_qa.refresh()
+    assert summary.unchanged and not summary.modified
+    assert len(fake_qa.embedder.encoded) == before
+
+
+def test_changed_report_is_re_embedded_alone(fake_qa, corpus):
+    fake_qa.refresh()
+    old_id = fake_qa.store.entries["latin1"].chunk_ids
+    (corpus / "latin1.txt").write_text("Brand new text about adoption panels in Exampleshire.")
+    fake_qa.embedder.encoded.clear()
+    summary = fake_qa.refresh()
+    assert summary.changed == ["latin1.txt"] and not summary.added
+    assert fake_qa.embedder.encoded == ["Brand new text about adoption panels in Exampleshire."]
+    entry = fake_qa.store.entries["latin1"]
+    assert set(entry.chunk_ids).isdisjoint(old_id)
+    assert fake_qa.store.chunk_count == sum(len(e.chunk_ids) for e in fake_qa.store.entries.values())
+
+
+def test_removed_report_is_dropped_from_vectors_and_documents(fake_qa, corpus):
+    fake_qa.refresh()
+    chunks_before = fake_qa.store.chunk_count
+    removed = len(fake_qa.store.entries["article"].chunk_ids)
+    (corpus / "article.html").unlink()
+    summary = fake_qa.refresh()
+    assert summary.removed == ["article.html"]
+    assert "article" not in fake_qa.store.entries
+    assert fake_qa.store.chunk_count == chunks_before - removed
+    reloaded = Store.load(fake_qa.settings.index, fake_qa.settings.fingerprint())
+    assert "article" not in reloaded.entries
+
+
+def test_moved_report_keeps_its_vectors(fake_qa, corpus):
+    fake_qa.refresh()
+    (corpus / "moved").mkdir()
+    shutil.move(corpus / "latin1.txt", corpus / "moved" / "latin1.txt")
+    fake_qa.embedder.encoded.clear()
+    summary = fake_qa.refresh()
+    assert summary.added == ["moved/latin1.txt"] and summary.removed == ["latin1.txt"]
+    assert fake_qa.embedder.encoded == []
+    assert fake_qa.store.entries["moved-latin1"].document.source == "moved/latin1.txt"
+
+
+def test_a_broken_report_does_not_stop_the_others(fake_qa, corpus):
+    (corpus / "junk.txt").write_bytes(b"\x00\x01\x02binary" * 100)
+    summary = fake_qa.refresh()
+    assert ("junk.txt", "binary data, not text (contains NUL bytes)") in summary.skipped
+    assert len(summary.added) == 5
+
+
+def test_a_report_that_breaks_later_keeps_its_last_good_version(fake_qa, corpus):
+    fake_qa.refresh()
+    (corpus / "latin1.txt").write_bytes(b"\x00" * 50)
+    summary = fake_qa.refresh()
+    assert [source for source, _ in summary.skipped] == ["empty.txt", "latin1.txt"]
+    assert "café" in fake_qa.store.entries["latin1"].document.text
+
+
+def test_explicit_paths_refresh_only_those(fake_qa, corpus, tmp_path):
+    fake_qa.refresh([corpus / "latin1.txt"])
+    assert list(fake_qa.store.entries) == ["latin1"]
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "new.txt").write_text("A report kept outside the corpus about kinship care.")
+    summary = fake_qa.refresh([outside])
+    assert summary.added == [str((outside / "new.txt").resolve())]
+    assert set(fake_qa.store.entries) == {"latin1", "elsewhere-new"}
+    (outside / "new.txt").unlink()
+    assert fake_qa.refresh([outside]).removed == [str((outside / "new.txt").resolve())]
+    assert list(fake_qa.store.entries) == ["latin1"]
+
+
+def test_a_deleted_file_named_explicitly_is_removed(fake_qa, corpus):
+    fake_qa.refresh()
+    (corpus / "latin1.txt").unlink()
+    assert fake_qa.refresh([corpus / "latin1.txt"]).removed == ["latin1.txt"]
+
+
+def test_name_with_spaces_and_apostrophes_gets_a_safe_stable_id(fake_qa):
+    fake_qa.refresh()
+    assert "children-s-services-o-neill-report" in fake_qa.store.entries
+    document = fake_qa.store.document("children-s-services-o-neill-report")
+    assert document.source == "children's services – O'Neill report.txt"
+
+
+def test_sidecar_metadata_sets_title_date_and_kind(fake_qa, corpus):
+    (corpus / "latin1.meta.json").write_text('{"title": "Café report", "date": "2019-05-01", "kind": "news"}')
+    fake_qa.refresh()
+    document = fake_qa.store.document("latin1")
+    assert (document.title, document.date, document.kind) == ("Café report", "2019-05-01", "news")
+
+
+def test_bad_sidecar_skips_that_report_with_a_reason(fake_qa, corpus):
+    (corpus / "latin1.meta.json").write_text('{"date": "May 2019"}')
+    summary = fake_qa.refresh()
+    assert summary.skipped[-1] == ("latin1.txt", "metadata file latin1.meta.json: date 'May 2019' is not YYYY-MM-DD")
+
+
+def test_dates_and_titles_come_from_the_text(fake_qa):
+    fake_qa.refresh()
+    document = fake_qa.store.document("numbered-report")
+    assert document.title == "Inspection of Exampleshire local authority children's services"
+    assert document.date == "2024-03-03"

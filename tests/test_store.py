@@ -1,0 +1,71 @@
+import json
+
+import numpy as np
+import pytest
+
+from qa.errors import IndexMismatchError, IndexMissingError
+from qa.store import Store
+
+
+def test_round_trip_keeps_documents_chunks_and_vectors(fake_qa):
+    fake_qa.refresh()
+    store = fake_qa.store
+    loaded = Store.load(fake_qa.settings.index, fake_qa.settings.fingerprint())
+    assert loaded.entries == store.entries
+    vector = fake_qa.embedder.encode(["care leavers personal advisers"])[0]
+    assert loaded.search(vector, 3) == store.search(vector, 3)
+    assert np.allclose(loaded.vectors("latin1"), store.vectors("latin1"))
+
+
+def test_missing_index_says_how_to_build_it(tmp_path):
+    with pytest.raises(IndexMissingError, match="qa index"):
+        Store.load(tmp_path / "nothing")
+
+
+def test_index_built_with_another_model_is_refused(fake_qa):
+    fake_qa.refresh()
+    other = fake_qa.settings.with_changes(model="all-MiniLM-L6-v2")
+    with pytest.raises(IndexMismatchError) as error:
+        Store.load(other.index, other.fingerprint())
+    message = str(error.value)
+    assert "model: index has 'fake-embedder', settings say 'all-MiniLM-L6-v2'" in message
+    assert "qa index --rebuild" in message
+
+
+def test_index_built_with_other_chunking_is_refused(fake_qa):
+    fake_qa.refresh()
+    other = fake_qa.settings.with_changes(chunk_tokens=64)
+    with pytest.raises(IndexMismatchError, match="chunk_tokens"):
+        other_qa = type(fake_qa)(other, fake_qa.embedder)
+        _ = other_qa.store
+
+
+def test_saves_keep_only_the_current_and_previous_generation(fake_qa, corpus):
+    fake_qa.refresh()
+    for n in range(3):
+        (corpus / f"extra{n}.txt").write_text(f"Extra report number {n} about adoption.")
+        fake_qa.refresh()
+    generations = sorted(p.name for p in fake_qa.settings.index.iterdir() if p.name.startswith("gen-"))
+    assert generations == ["gen-000003", "gen-000004"]
+    assert (fake_qa.settings.index / "CURRENT").read_text() == "gen-000004"
+
+
+def test_leftover_partial_generation_is_ignored_and_cleaned(fake_qa, corpus):
+    fake_qa.refresh()
+    partial = fake_qa.settings.index / ".gen-000002.partial"
+    partial.mkdir()
+    (partial / "store.json").write_text("{truncated")
+    assert len(Store.load(fake_qa.settings.index).entries) == 5
+    (corpus / "extra.txt").write_text("Another report about adoption.")
+    fake_qa.refresh()
+    assert not partial.exists()
+
+
+def test_inconsistent_index_is_refused(fake_qa):
+    fake_qa.refresh()
+    folder = fake_qa.settings.index / "gen-000001"
+    meta = json.loads((folder / "store.json").read_text())
+    meta["documents"].pop()
+    (folder / "store.json").write_text(json.dumps(meta))
+    with pytest.raises(IndexMismatchError, match="inconsistent"):
+        Store.load(fake_qa.settings.index)
