@@ -76,6 +76,7 @@ def _ask(qa: QA, args) -> int:
         raise QAError("--top-k must be between 1 and 20")
     qa.check_question(args.question)
     _ensure_index(qa)
+    qa.warm_up()
     reply = qa.ask(args.question, top_k=args.top_k)
     print(json.dumps(reply.to_dict(), ensure_ascii=False, indent=2) if args.json else _show(reply))
     return 0
@@ -110,9 +111,9 @@ def _show(reply: Reply) -> str:
 
 def _cite(answer: Answer) -> list[str]:
     citation = answer.citation
-    where = f"paragraph {citation.paragraph_number}" if citation.paragraph_number else "paragraph"
+    where = f", paragraph {citation.paragraph_number}" if citation.paragraph_number else ""
     date = f", {citation.date}" if citation.date else ""
-    return [f"   {citation.title}{date}, {where} [{citation.source}] (score {answer.score:.2f},"
+    return [f"   {citation.title}{date}{where} [{citation.source}] (score {answer.score:.2f},"
             f" {confidence(answer.score)})",
             textwrap.indent(textwrap.fill(_marked(answer), 96), "   | ")]
 
