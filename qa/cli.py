@@ -1,4 +1,4 @@
-"""The `qa` command: index, ask, eval. Domain errors become one line on stderr and exit code 1."""
+"""The `qa` command: index, ask, serve, eval. Domain errors become one line on stderr and exit code 1."""
 
 from __future__ import annotations
 
@@ -50,6 +50,12 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print the reply as JSON")
     ask.set_defaults(run=_ask)
 
+    serve = commands.add_parser("serve", parents=[common], help="start the web chat and JSON API")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=5000, help="port (default 5000)")
+    serve.add_argument("--threads", type=int, default=8, help="request threads (default 8)")
+    serve.set_defaults(run=_serve)
+
     score = commands.add_parser("eval", parents=[common], help="score against a question file")
     score.add_argument("file", type=Path)
     score.add_argument("--json", action="store_true", help="print every question's result as JSON")
@@ -79,6 +85,23 @@ def _ask(qa: QA, args) -> int:
     qa.warm_up()
     reply = qa.ask(args.question, top_k=args.top_k)
     print(json.dumps(reply.to_dict(), ensure_ascii=False, indent=2) if args.json else _show(reply))
+    return 0
+
+
+def _serve(qa: QA, args) -> int:
+    from waitress import create_server
+
+    from qa.watch import CorpusWatcher
+    from web import create_app
+
+    print(f"indexing {qa.settings.corpus}/ ...", file=sys.stderr)
+    print(qa.refresh(progress=sys.stderr.isatty()).describe(), file=sys.stderr)
+    qa.warm_up()
+    if qa.settings.scan_seconds > 0:
+        CorpusWatcher(qa, qa.settings.scan_seconds).start()
+    server = create_server(create_app(qa=qa), host=args.host, port=args.port, threads=args.threads)
+    print(f"serving on http://{args.host}:{args.port}/ (Ctrl+C stops)", file=sys.stderr, flush=True)
+    server.run()
     return 0
 
 

@@ -27,6 +27,11 @@ class Settings:
     threshold: float = 0.40
     max_question_chars: int = 2000
     batch_size: int = 32
+    # Uploads and deletions through the API need this bearer token; empty disables them.
+    admin_token: str = ""
+    max_upload_mb: int = 50
+    # How often a running server looks for new, changed and removed files in the corpus.
+    scan_seconds: float = 3.0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "corpus", Path(self.corpus))
@@ -39,8 +44,10 @@ class Settings:
             raise ConfigError("candidates must be at least top_k")
         if not 0.0 <= self.threshold <= 1.0:
             raise ConfigError(f"threshold must be between 0 and 1, got {self.threshold}")
-        if self.batch_size < 1 or self.max_question_chars < 1:
-            raise ConfigError("batch_size and max_question_chars must be positive")
+        if self.batch_size < 1 or self.max_question_chars < 1 or self.max_upload_mb < 1:
+            raise ConfigError("batch_size, max_question_chars and max_upload_mb must be positive")
+        if self.scan_seconds < 0:
+            raise ConfigError("scan_seconds must not be negative (0 turns the scan off)")
 
     @classmethod
     def load(cls, environ: Mapping[str, str] | None = None, **overrides) -> "Settings":
