@@ -1,0 +1,206 @@
+"""The JSON API with the real model: answers, every error case, and the upload-replace-delete cycle."""
+
+import io
+import shutil
+
+import jsonschema
+import pytest
+from openapi_spec_validator import validate
+
+from qa.config import Settings
+from qa.pipeline import QA
+from tests.conftest import CORPUS
+from web import create_app
+from web.openapi import document
+
+TOKEN = "s3cret-token"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory, real_embedder):
+    folder = tmp_path_factory.mktemp("api")
+    shutil.copytree(CORPUS, folder / "corpus")
+    settings = Settings.load(environ={}, corpus=folder / "corpus", index=folder / "index",
+                             admin_token=TOKEN, max_upload_mb=1)
+    qa = QA(settings, real_embedder)
+    qa.refresh()
+    return qa
+
+
+@pytest.fixture
+def client(engine):
+    return create_app(qa=engine).test_client()
+
+
+def conforms(response, schema_name):
+    """Validate a real response body against the OpenAPI document's schema."""
+    spec = document()
+    jsonschema.validate(response.get_json(), {"$ref": f"#/components/schemas/{schema_name}",
+                                              "components": spec["components"]})
+
+
+def test_openapi_document_is_valid_openapi(client):
+    spec = client.get("/api/openapi.json").get_json()
+    validate(spec)
+    assert set(spec["paths"]) == {"/api/ask", "/api/reports", "/api/reports/{doc_id}", "/api/health",
+                                  "/api/openapi.json"}
+
+
+def test_ask_returns_the_reply_shape_with_exact_slices(client):
+    response = client.post("/api/ask", json={"question": "How were referrals relating to domestic abuse dealt with?"})
+    assert response.status_code == 200
+    conforms(response, "Reply")
+    reply = response.get_json()
+    assert reply["answered"] and 1 <= len(reply["answers"]) <= 3
+    for answer in reply["answers"]:
+        citation = answer["citation"]
+        assert citation["paragraph"][citation["start"]:citation["end"]] == answer["text"]
+
+
+def test_ask_honours_top_k_and_history(client):
+    reply = client.post("/api/ask", json={
+        "question": "Do most schools offer it?", "top_k": 1,
+        "history": [{"question": "What did the focused visit say about early help?", "answer": "..."}]}).get_json()
+    assert len(reply["answers"]) == 1 and "early help" in reply["answers"][0]["citation"]["paragraph"].lower()
+
+
+def test_unanswerable_question_says_so_with_closest(client):
+    response = client.post("/api/ask", json={"question": "Who won the 2022 World Cup?"})
+    conforms(response, "Reply")
+    reply = response.get_json()
+    assert reply["answered"] is False and reply["answers"] == [] and reply["closest"]
+
+
+BAD_ASKS = [
+    ("not json", "application/json", "bad_json"),
+    ("[1, 2]", "application/json", "bad_json"),
+    ('{"question": ""}', "application/json", "bad_question"),
+    ('{"question": "   "}', "application/json", "bad_question"),
+    ('{"question": 42}', "application/json", "bad_question"),
+    ('{}', "application/json", "bad_question"),
+    ('{"question": "' + "x" * 2001 + '"}', "application/json", "bad_question"),
+    ('{"question": "ok?", "top_k": 0}', "application/json", "bad_top_k"),
+    ('{"question": "ok?", "top_k": 21}', "application/json", "bad_top_k"),
+    ('{"question": "ok?", "top_k": "3"}', "application/json", "bad_top_k"),
+    ('{"question": "ok?", "top_k": true}', "application/json", "bad_top_k"),
+    ('{"question": "ok?", "history": "no"}', "application/json", "bad_history"),
+    ('{"question": "ok?", "history": [{"answer": "x"}]}', "application/json", "bad_history"),
+    ('{"question": "ok?", "history": [{"question": ""}]}', "application/json", "bad_question"),
+    ('{"question": "ok?", "history": [' + ",".join(['{"question": "q"}'] * 21) + "]}", "application/json",
+     "bad_history"),
+    ('{"question": "ok?"}', "text/plain", "bad_json"),
+]
+
+
+@pytest.mark.parametrize("body, content_type, code", BAD_ASKS)
+def test_bad_ask_requests_get_400_in_the_one_shape(client, body, content_type, code):
+    response = client.post("/api/ask", data=body, content_type=content_type)
+    assert response.status_code == 400
+    conforms(response, "Error")
+    assert response.get_json()["error"]["code"] == code
+
+
+@pytest.mark.parametrize("method, path, status", [
+    ("get", "/api/ask", 405), ("put", "/api/reports", 405), ("get", "/api/nothing", 404),
+    ("get", "/api/reports/no-such-report", 404),
+])
+def test_http_errors_use_the_one_shape(client, method, path, status):
+    response = getattr(client, method)(path)
+    assert response.status_code == status
+    conforms(response, "Error")
+
+
+def test_reports_list_and_one_report(client):
+    reports = client.get("/api/reports").get_json()["reports"]
+    assert len(reports) == 5
+    for report in reports:
+        jsonschema.validate(report, {"$ref": "#/components/schemas/ReportSummary", **document()})
+    response = client.get("/api/reports/002_127333dba4c5accc")
+    conforms(response, "Report")
+    report = response.get_json()
+    assert report["title"] == "Focused visit to Worcestershire County Council children's services"
+    assert report["date"] == "2021-08-23"
+    paragraph = report["paragraphs"][0]
+    assert report["text"][paragraph["start"]:paragraph["end"]].strip()
+
+
+def test_health_reports_counts(client):
+    response = client.get("/api/health")
+    conforms(response, "Health")
+    health = response.get_json()
+    assert health["documents"] == 5 and health["chunks"] > 0 and health["model"] == "all-MiniLM-L6-v2"
+
+
+def _upload(client, name, data, headers=AUTH):
+    return client.post("/api/reports", data={"file": (io.BytesIO(data), name)}, headers=headers,
+                       content_type="multipart/form-data")
+
+
+def test_upload_replace_delete_cycle_changes_the_answers(client, engine):
+    question = {"question": "Which social worker won the Exampleshire practice award?"}
+    assert not client.post("/api/ask", json=question).get_json()["answered"]
+
+    response = _upload(client, "award news.txt", b"The Exampleshire practice award was won by social worker Ada Lovelock in 2025.")
+    assert response.status_code == 200
+    conforms(response, "RefreshSummary")
+    assert response.get_json()["added"] == ["award news.txt"]
+    reply = client.post("/api/ask", json=question).get_json()
+    assert reply["answered"] and "Ada Lovelock" in reply["answers"][0]["text"]
+
+    response = _upload(client, "award news.txt", b"The Exampleshire practice award was won by social worker Grace Hopwood in 2026.")
+    assert response.get_json()["changed"] == ["award news.txt"]
+    assert "Grace Hopwood" in client.post("/api/ask", json=question).get_json()["answers"][0]["text"]
+
+    response = client.delete("/api/reports/award-news", headers=AUTH)
+    assert response.status_code == 200 and response.get_json()["removed"] == ["award news.txt"]
+    assert not (engine.settings.corpus / "award news.txt").exists()
+    reply = client.post("/api/ask", json=question).get_json()
+    assert all("Grace Hopwood" not in a["text"] for a in reply["answers"] + reply["closest"])
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("../../etc/evil.txt", "evil.txt"), ("..\\..\\win.txt", "win.txt"), (".hidden.txt", "hidden.txt"),
+])
+def test_upload_names_cannot_escape_the_corpus(client, engine, name, expected):
+    response = _upload(client, name, b"A short report about adoption panels in Exampleshire.")
+    assert response.status_code == 200 and response.get_json()["added"] == [expected]
+    assert (engine.settings.corpus / expected).is_file()
+    client.delete("/api/reports/" + expected.removesuffix(".txt"), headers=AUTH)
+
+
+def test_upload_refusals(client, engine):
+    before = sorted(p.name for p in engine.settings.corpus.iterdir())
+    cases = [
+        (_upload(client, "x.txt", b"text", headers={}), 401),
+        (_upload(client, "x.txt", b"text", headers={"Authorization": "Bearer wrong"}), 401),
+        (_upload(client, "report.exe", b"MZ binary"), 415),
+        (_upload(client, "no-suffix", b"text"), 415),
+        (_upload(client, "junk.txt", b"\x00\x01\x02" * 100), 400),
+        (_upload(client, "empty.txt", b"   \n"), 400),
+        (_upload(client, "big.txt", b"a" * (1024 * 1024 + 1)), 413),
+        (client.post("/api/reports", data={}, headers=AUTH, content_type="multipart/form-data"), 400),
+        (client.delete("/api/reports/no-such", headers=AUTH), 404),
+        (client.delete("/api/reports/002_127333dba4c5accc"), 401),
+    ]
+    for response, status in cases:
+        assert response.status_code == status, response.get_json()
+        conforms(response, "Error")
+    assert sorted(p.name for p in engine.settings.corpus.iterdir()) == before
+
+
+def test_admin_endpoints_are_disabled_without_a_token(engine):
+    settings = engine.settings.with_changes(admin_token="")
+    client = create_app(qa=QA(settings, engine.embedder)).test_client()
+    response = _upload(client, "x.txt", b"text")
+    assert response.status_code == 403 and response.get_json()["error"]["code"] == "admin_disabled"
+    assert client.delete("/api/reports/x", headers=AUTH).status_code == 403
+
+
+def test_no_index_gives_503(tmp_path, real_embedder):
+    settings = Settings.load(environ={}, corpus=tmp_path, index=tmp_path / "none")
+    client = create_app(qa=QA(settings, real_embedder)).test_client()
+    for response in (client.post("/api/ask", json={"question": "anything?"}), client.get("/api/health"),
+                     client.get("/api/reports")):
+        assert response.status_code == 503
+        conforms(response, "Error")
