@@ -40,7 +40,7 @@ def main() -> None:
             driver.find_element(By.ID, "question").send_keys(question)
             driver.find_element(By.ID, "send").click()
             WebDriverWait(driver, 30).until(
-                lambda d: len(d.find_elements(By.CSS_SELECTOR, ".turn .answers, .turn .not-found")) > count)
+                lambda d, seen=count: len(d.find_elements(By.CSS_SELECTOR, ".turn .answers, .turn .not-found")) > seen)
         driver.execute_script("window.scrollTo(0, 0)")
         driver.save_screenshot("docs/chat.png")
         driver.quit()

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
-from typing import Mapping
 
 from qa.errors import ConfigError
 
@@ -50,7 +50,7 @@ class Settings:
             raise ConfigError("scan_seconds must not be negative (0 turns the scan off)")
 
     @classmethod
-    def load(cls, environ: Mapping[str, str] | None = None, **overrides) -> "Settings":
+    def load(cls, environ: Mapping[str, str] | None = None, **overrides) -> Settings:
         """Defaults, then `QA_<FIELD>` variables from `environ`, then non-None `overrides`."""
         environ = os.environ if environ is None else environ
         values = {}
@@ -69,7 +69,7 @@ class Settings:
             "chunk_tokens": self.chunk_tokens,
         }
 
-    def with_changes(self, **changes) -> "Settings":
+    def with_changes(self, **changes) -> Settings:
         return replace(self, **changes)
 
 

@@ -6,8 +6,8 @@ import collections
 import json
 import re
 import string
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
 

@@ -30,7 +30,7 @@ def split_paragraphs(text: str) -> tuple[Paragraph, ...]:
                 starts.append(match.start())
                 numbers.append(number)
         ends = starts[1:] + [block.end()]
-        for start, end, number in zip(starts, ends, numbers):
+        for start, end, number in zip(starts, ends, numbers, strict=True):
             start, end = _strip(text, start, end)
             if end > start:
                 paragraphs.append(Paragraph(start, end, number))
@@ -47,7 +47,7 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
         cuts.append(match.end())
     cuts.extend(match.start() + 1 for match in _BULLET_LINE.finditer(text, start, end))
     cuts = sorted(set(cuts)) + [end]
-    spans = (_strip(text, left, right) for left, right in zip(cuts, cuts[1:]))
+    spans = (_strip(text, left, right) for left, right in zip(cuts, cuts[1:], strict=False))
     return [(left, right) for left, right in spans if right > left and not _NUMBER_ONLY.match(text, left, right)]
 
 

@@ -7,11 +7,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from qa.embed import Embedder
+from qa.lexical import names, terms
 from qa.paragraphs import split_sentences
 from qa.store import Store
 from qa.types import Answer, Citation, Document, Passage
-
-from qa.lexical import names, terms
 
 # A report that does not mention a name the question asks about rarely answers it.
 MISSING_NAME_FACTOR = 0.5

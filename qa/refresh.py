@@ -95,7 +95,7 @@ def refresh(store: Store, roots: list[Path], corpus: Path, chunker: Chunker, emb
             log.warning("skipped %s: %s", source, reason)
             summary.skipped.append((source, reason))
     _embed(pending, embedder, progress, summary)
-    for path, entry in gone.items():
+    for entry in gone.values():
         store.remove(entry.document.doc_id)
         summary.removed.append(entry.document.source)
     for item in pending:

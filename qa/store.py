@@ -69,7 +69,7 @@ class Store:
         return self._lexicon
 
     @classmethod
-    def empty(cls, fingerprint: dict, dimension: int) -> "Store":
+    def empty(cls, fingerprint: dict, dimension: int) -> Store:
         return cls(fingerprint, faiss.IndexIDMap2(faiss.IndexFlatIP(dimension)), {})
 
     @property
@@ -80,7 +80,7 @@ class Store:
     def chunk_count(self) -> int:
         return self.index.ntotal
 
-    def copy(self) -> "Store":
+    def copy(self) -> Store:
         """An independent copy to change while readers keep using this one."""
         return Store(self.fingerprint, faiss.clone_index(self.index), dict(self.entries),
                      self.next_id, self.built_at)
@@ -114,7 +114,9 @@ class Store:
     def vectors(self, doc_id: str) -> np.ndarray:
         """The stored vectors of a document's chunks, to move it without embedding again."""
         ids = self.entries[doc_id].chunk_ids
-        return np.vstack([self.index.reconstruct(cid) for cid in ids]) if ids else np.zeros((0, self.dimension), np.float32)
+        if not ids:
+            return np.zeros((0, self.dimension), np.float32)
+        return np.vstack([self.index.reconstruct(cid) for cid in ids])
 
     def search(self, vector: np.ndarray, k: int) -> list[Passage]:
         """The `k` chunks nearest to `vector` by inner product (cosine on normalised vectors)."""
@@ -122,7 +124,7 @@ class Store:
             return []
         scores, ids = self.index.search(vector.reshape(1, -1).astype(np.float32), min(k, self.index.ntotal))
         passages = []
-        for score, cid in zip(scores[0], ids[0]):
+        for score, cid in zip(scores[0], ids[0], strict=True):
             if cid < 0:
                 continue
             doc_id, n = self._owners[int(cid)]
@@ -134,7 +136,7 @@ class Store:
         """Every chunk of one document as a passage with score 0."""
         entry = self.entries[doc_id]
         return [Passage(cid, doc_id, chunk.start, chunk.end, 0.0)
-                for cid, chunk in zip(entry.chunk_ids, entry.chunks)]
+                for cid, chunk in zip(entry.chunk_ids, entry.chunks, strict=True)]
 
     def save(self, root: Path) -> None:
         """Write a new generation and switch to it atomically; keep the previous one for readers."""
@@ -158,7 +160,7 @@ class Store:
         _prune(root, keep={generation, current})
 
     @classmethod
-    def load(cls, root: Path, fingerprint: dict | None = None) -> "Store":
+    def load(cls, root: Path, fingerprint: dict | None = None) -> Store:
         """Load the current generation; refuse one built with another fingerprint."""
         generation = _current_generation(root)
         if generation is None:
@@ -248,7 +250,7 @@ def _entry_json(entry: Entry) -> dict:
         "path": entry.path,
         "indexed_at": entry.indexed_at,
         "chunks": [[cid, chunk.start, chunk.end, chunk.tokens]
-                   for cid, chunk in zip(entry.chunk_ids, entry.chunks)],
+                   for cid, chunk in zip(entry.chunk_ids, entry.chunks, strict=True)],
     }
 
 

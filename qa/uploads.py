@@ -8,9 +8,9 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
+from qa.clean import clean
 from qa.errors import QAError, ReportError
 from qa.loaders import LOADERS, extract
-from qa.clean import clean
 from qa.refresh import RefreshSummary
 from qa.report import sidecar_path
 

@@ -34,7 +34,7 @@ class CorpusWatcher:
         self._seen = signature(qa.settings.corpus) if qa.settings.corpus.is_dir() else frozenset()
         self._thread = threading.Thread(target=self._run, name="corpus-watcher", daemon=True)
 
-    def start(self) -> "CorpusWatcher":
+    def start(self) -> CorpusWatcher:
         self._thread.start()
         return self
 

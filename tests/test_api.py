@@ -141,14 +141,16 @@ def test_upload_replace_delete_cycle_changes_the_answers(client, engine):
     question = {"question": "Which social worker won the Exampleshire practice award?"}
     assert not client.post("/api/ask", json=question).get_json()["answered"]
 
-    response = _upload(client, "award news.txt", b"The Exampleshire practice award was won by social worker Ada Lovelock in 2025.")
+    first = b"The Exampleshire practice award was won by social worker Ada Lovelock in 2025."
+    response = _upload(client, "award news.txt", first)
     assert response.status_code == 200
     conforms(response, "RefreshSummary")
     assert response.get_json()["added"] == ["award news.txt"]
     reply = client.post("/api/ask", json=question).get_json()
     assert reply["answered"] and "Ada Lovelock" in reply["answers"][0]["text"]
 
-    response = _upload(client, "award news.txt", b"The Exampleshire practice award was won by social worker Grace Hopwood in 2026.")
+    second = b"The Exampleshire practice award was won by social worker Grace Hopwood in 2026."
+    response = _upload(client, "award news.txt", second)
     assert response.get_json()["changed"] == ["award news.txt"]
     assert "Grace Hopwood" in client.post("/api/ask", json=question).get_json()["answers"][0]["text"]
 

@@ -64,7 +64,8 @@ def _ask(browser, question, turns):
     browser.find_element(By.ID, "send").click()
     WebDriverWait(browser, 30).until(
         lambda driver: len(driver.find_elements(By.CSS_SELECTOR, ".turn")) == turns
-        and driver.find_elements(By.CSS_SELECTOR, ".turn")[-1].find_elements(By.CSS_SELECTOR, ".answers, .not-found, .error")
+        and driver.find_elements(By.CSS_SELECTOR, ".turn")[-1].find_elements(
+            By.CSS_SELECTOR, ".answers, .not-found, .error")
         and not driver.find_element(By.ID, "send").get_attribute("disabled"))
     return browser.find_elements(By.CSS_SELECTOR, ".turn")[-1]
 

@@ -156,4 +156,4 @@ def test_refresh_with_real_model_keeps_other_reports(tmp_path, real_embedder):
     (corpus / "extra.txt").unlink()
     qa.refresh()
     with pytest.raises(IndexMismatchError):
-        QA(qa.settings.with_changes(chunk_tokens=100), real_embedder).store
+        _ = QA(qa.settings.with_changes(chunk_tokens=100), real_embedder).store

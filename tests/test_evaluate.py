@@ -2,8 +2,8 @@ import json
 
 import pytest
 
-from qa.evaluate import best, evidence_key, exact_match, f1_score, fold, load_questions, summarise
 from qa.errors import QAError
+from qa.evaluate import best, evidence_key, exact_match, f1_score, fold, load_questions, summarise
 from tests.conftest import SHARED
 
 SQUAD = SHARED / "benchmarks" / "squad_v1.1_dev"

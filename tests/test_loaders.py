@@ -9,7 +9,7 @@ from tests.conftest import DATA
 
 
 def test_utf8_multibyte_is_kept():
-    assert decode("Children’s services — café".encode("utf-8")) == "Children’s services — café"
+    assert decode("Children’s services — café".encode()) == "Children’s services — café"
 
 
 def test_latin1_falls_back():
