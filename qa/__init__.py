@@ -1,0 +1,1 @@
+"""qa: extractive, cited question answering over Ofsted children's-services reports."""
