@@ -80,11 +80,6 @@ class Store:
     def chunk_count(self) -> int:
         return self.index.ntotal
 
-    def copy(self) -> Store:
-        """An independent copy to change while readers keep using this one."""
-        return Store(self.fingerprint, faiss.clone_index(self.index), dict(self.entries),
-                     self.next_id, self.built_at)
-
     def document(self, doc_id: str) -> Document:
         return self.entries[doc_id].document
 
@@ -131,12 +126,6 @@ class Store:
             chunk = self.entries[doc_id].chunks[n]
             passages.append(Passage(int(cid), doc_id, chunk.start, chunk.end, float(score)))
         return passages
-
-    def passages(self, doc_id: str) -> list[Passage]:
-        """Every chunk of one document as a passage with score 0."""
-        entry = self.entries[doc_id]
-        return [Passage(cid, doc_id, chunk.start, chunk.end, 0.0)
-                for cid, chunk in zip(entry.chunk_ids, entry.chunks, strict=True)]
 
     def save(self, root: Path) -> None:
         """Write a new generation and switch to it atomically; keep the previous one for readers."""
