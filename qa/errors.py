@@ -21,5 +21,9 @@ class IndexMismatchError(QAError):
     """The index on disk was built with other settings than the current ones."""
 
 
+class NotFoundError(QAError):
+    """No indexed report has that id."""
+
+
 class QuestionError(QAError):
     """The question is empty, too long or otherwise unusable."""

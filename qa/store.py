@@ -18,7 +18,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from qa.errors import IndexMismatchError, IndexMissingError
+from qa.errors import IndexMismatchError, IndexMissingError, NotFoundError
 from qa.lexical import Lexicon, terms
 from qa.types import Chunk, Document, Paragraph, Passage
 
@@ -79,6 +79,13 @@ class Store:
     @property
     def chunk_count(self) -> int:
         return self.index.ntotal
+
+    def entry(self, doc_id: str) -> Entry:
+        """The indexed report with this id."""
+        entry = self.entries.get(doc_id)
+        if entry is None:
+            raise NotFoundError(f"no report with id {doc_id!r}")
+        return entry
 
     def document(self, doc_id: str) -> Document:
         return self.entries[doc_id].document

@@ -21,10 +21,6 @@ class UnsupportedFormatError(ReportError):
     """The file's format is not one the loaders read."""
 
 
-class NotFoundError(QAError):
-    """No indexed report has that id."""
-
-
 class OutsideCorpusError(QAError):
     """The report was indexed from a path outside the corpus, so it is not deleted from here."""
 
@@ -61,9 +57,7 @@ def add_report(qa, filename: str, data: bytes) -> RefreshSummary:
 
 def delete_report(qa, doc_id: str) -> RefreshSummary:
     """Delete a report's file (and sidecar) from the corpus and drop it from the index."""
-    entry = qa.store.entries.get(doc_id)
-    if entry is None:
-        raise NotFoundError(f"no report with id {doc_id!r}")
+    entry = qa.store.entry(doc_id)
     path = Path(entry.path)
     if not path.is_relative_to(qa.settings.corpus.resolve()):
         raise OutsideCorpusError(f"report {doc_id!r} was indexed from {path}, outside the corpus; "

@@ -54,7 +54,7 @@ def reports():
 
 @blueprint.get("/reports/<doc_id>")
 def report(doc_id: str):
-    entry = _entry(doc_id)
+    entry = _qa().store.entry(doc_id)
     document = entry.document
     return jsonify(**_summary(entry), text=document.text, paragraphs=[
         {"start": p.start, "end": p.end, "number": p.number} for p in document.paragraphs])
@@ -87,13 +87,6 @@ def health():
 @blueprint.get("/openapi.json")
 def openapi():
     return jsonify(document())
-
-
-def _entry(doc_id: str):
-    entry = _qa().store.entries.get(doc_id)
-    if entry is None:
-        raise APIError(404, "not_found", f"no report with id {doc_id!r}")
-    return entry
 
 
 def _summary(entry) -> dict:

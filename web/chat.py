@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, current_app, render_template, request
 
 blueprint = Blueprint("chat", __name__)
 
@@ -21,10 +21,7 @@ def reports():
 
 @blueprint.get("/reports/<doc_id>")
 def report(doc_id: str):
-    entry = current_app.extensions["qa"].store.entries.get(doc_id)
-    if entry is None:
-        abort(404, f"no report with id {doc_id!r}")
-    document = entry.document
+    document = current_app.extensions["qa"].store.entry(doc_id).document
     start = request.args.get("start", type=int)
     end = request.args.get("end", type=int)
     valid = start is not None and end is not None and 0 <= start < end <= len(document.text)

@@ -7,8 +7,15 @@ import logging
 from flask import Flask, Response, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from qa.errors import IndexMismatchError, IndexMissingError, QAError, QuestionError, ReportError
-from qa.uploads import NotFoundError, OutsideCorpusError, UnsupportedFormatError
+from qa.errors import (
+    IndexMismatchError,
+    IndexMissingError,
+    NotFoundError,
+    QAError,
+    QuestionError,
+    ReportError,
+)
+from qa.uploads import OutsideCorpusError, UnsupportedFormatError
 
 log = logging.getLogger(__name__)
 
