@@ -46,12 +46,18 @@ def fingerprint(path: Path) -> tuple[bytes, str]:
     return raw, digest.hexdigest()
 
 
-def load_report(path: Path, raw: bytes, sha256: str, doc_id: str, source: str) -> Document:
-    """Build the Document for a report whose bytes have been read by `fingerprint`."""
+def read_text(path: Path, raw: bytes) -> tuple[str, str | None]:
+    """The cleaned text of a report and the title its format gives; refuses one with no text."""
     text, title = extract(path, raw)
     text = clean(text)
     if not text:
         raise ReportError("empty report: no text")
+    return text, title
+
+
+def load_report(path: Path, raw: bytes, sha256: str, doc_id: str, source: str) -> Document:
+    """Build the Document for a report whose bytes have been read by `fingerprint`."""
+    text, title = read_text(path, raw)
     meta = _read_sidecar(sidecar_path(path))
     return Document(
         doc_id=doc_id,

@@ -8,11 +8,10 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
-from qa.clean import clean
 from qa.errors import QAError, ReportError
-from qa.loaders import LOADERS, extract
+from qa.loaders import LOADERS
 from qa.refresh import RefreshSummary
-from qa.report import sidecar_path
+from qa.report import read_text, sidecar_path
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9 ._'()&,-]+")
 
@@ -41,8 +40,7 @@ def add_report(qa, filename: str, data: bytes) -> RefreshSummary:
     """Check that `data` is a readable report, store it in the corpus atomically, index it."""
     corpus = qa.settings.corpus
     name = safe_name(filename)
-    if not clean(extract(Path(name), data)[0]):
-        raise ReportError("empty report: no text")
+    read_text(Path(name), data)
     corpus.mkdir(parents=True, exist_ok=True)
     descriptor, staging = tempfile.mkstemp(dir=corpus, prefix=".upload-", suffix=Path(name).suffix)
     try:

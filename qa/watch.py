@@ -31,7 +31,7 @@ class CorpusWatcher:
         self.qa = qa
         self.interval = interval
         self._stop = threading.Event()
-        self._seen = signature(qa.settings.corpus) if qa.settings.corpus.is_dir() else frozenset()
+        self._seen = signature(qa.settings.corpus)
         self._thread = threading.Thread(target=self._run, name="corpus-watcher", daemon=True)
 
     def start(self) -> CorpusWatcher:
