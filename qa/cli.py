@@ -9,7 +9,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from qa.config import Settings
+from qa.config import MAX_TOP_K, Settings
 from qa.errors import QAError
 from qa.evaluate import evaluate, load_questions
 from qa.pipeline import QA
@@ -46,7 +46,7 @@ def _parser() -> argparse.ArgumentParser:
 
     ask = commands.add_parser("ask", parents=[common], help="answer a question from the reports")
     ask.add_argument("question")
-    ask.add_argument("-k", "--top-k", type=int, default=None, help="answers to show (1-20)")
+    ask.add_argument("-k", "--top-k", type=int, default=None, help=f"answers to show (1-{MAX_TOP_K})")
     ask.add_argument("--json", action="store_true", help="print the reply as JSON")
     ask.set_defaults(run=_ask)
 
@@ -78,8 +78,8 @@ def _ensure_index(qa: QA) -> None:
 
 
 def _ask(qa: QA, args) -> int:
-    if args.top_k is not None and not 1 <= args.top_k <= 20:
-        raise QAError("--top-k must be between 1 and 20")
+    if args.top_k is not None and not 1 <= args.top_k <= MAX_TOP_K:
+        raise QAError(f"--top-k must be between 1 and {MAX_TOP_K}")
     qa.check_question(args.question)
     _ensure_index(qa)
     qa.warm_up()

@@ -10,6 +10,7 @@ from pathlib import Path
 from qa.errors import ConfigError
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
+MAX_TOP_K = 20
 
 
 @dataclass(frozen=True)
@@ -38,8 +39,8 @@ class Settings:
         object.__setattr__(self, "index", Path(self.index))
         if not 16 <= self.chunk_tokens <= 512:
             raise ConfigError(f"chunk_tokens must be between 16 and 512, got {self.chunk_tokens}")
-        if not 1 <= self.top_k <= 20:
-            raise ConfigError(f"top_k must be between 1 and 20, got {self.top_k}")
+        if not 1 <= self.top_k <= MAX_TOP_K:
+            raise ConfigError(f"top_k must be between 1 and {MAX_TOP_K}, got {self.top_k}")
         if self.candidates < self.top_k:
             raise ConfigError("candidates must be at least top_k")
         if not 0.0 <= self.threshold <= 1.0:

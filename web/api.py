@@ -6,6 +6,7 @@ import hmac
 
 from flask import Blueprint, current_app, jsonify, request
 
+from qa.config import MAX_TOP_K
 from qa.uploads import add_report, delete_report
 from web.errors import APIError
 from web.openapi import document
@@ -27,8 +28,8 @@ def ask():
     if not isinstance(question, str):
         raise APIError(400, "bad_question", "'question' must be a string")
     top_k = body.get("top_k", 3)
-    if isinstance(top_k, bool) or not isinstance(top_k, int) or not 1 <= top_k <= 20:
-        raise APIError(400, "bad_top_k", "'top_k' must be an integer from 1 to 20")
+    if isinstance(top_k, bool) or not isinstance(top_k, int) or not 1 <= top_k <= MAX_TOP_K:
+        raise APIError(400, "bad_top_k", f"'top_k' must be an integer from 1 to {MAX_TOP_K}")
     history = _history(body.get("history", []))
     return jsonify(_qa().ask(question, history, top_k).to_dict())
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from qa.config import MAX_TOP_K
+
 _NULLABLE_STRING = {"type": ["string", "null"]}
 _CITATION = {
     "type": "object",
@@ -37,7 +39,7 @@ _ASK = {
             "type": "object", "required": ["question"],
             "properties": {"question": {"type": "string", "minLength": 1, "maxLength": 2000},
                            "answer": _NULLABLE_STRING}}},
-        "top_k": {"type": "integer", "minimum": 1, "maximum": 20, "default": 3},
+        "top_k": {"type": "integer", "minimum": 1, "maximum": MAX_TOP_K, "default": 3},
     },
 }
 _REPORT_SUMMARY = {
