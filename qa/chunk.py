@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import tiktoken
 
-from qa.paragraphs import split_sentences
+from qa.sentences import split_sentences
 from qa.types import Chunk, Document
 
 _WORD = re.compile(r"\S+")

@@ -8,7 +8,7 @@ import numpy as np
 
 from qa.embed import Embedder
 from qa.lexical import names, terms
-from qa.paragraphs import split_sentences
+from qa.sentences import split_sentences
 from qa.store import Store
 from qa.types import Answer, Citation, Document, Passage
 
@@ -78,6 +78,7 @@ def _answer(candidate: _Candidate, score: float) -> Answer:
     citation = Citation(
         doc_id=document.doc_id, title=document.title, date=document.date, source=document.source,
         paragraph=document.text[paragraph.start:paragraph.end], paragraph_number=paragraph.number,
+        section=document.section(candidate.paragraph),
         start=candidate.start - paragraph.start, end=candidate.end - paragraph.start,
         doc_start=candidate.start, doc_end=candidate.end)
     return Answer(document.text[candidate.start:candidate.end], score, citation)

@@ -8,11 +8,10 @@ import json
 import re
 from pathlib import Path
 
-from qa.clean import clean
 from qa.errors import ReportError
+from qa.layout import structure
 from qa.loaders import LOADERS, extract
-from qa.paragraphs import split_paragraphs
-from qa.types import Document
+from qa.types import Document, Paragraph
 
 SIDECAR_SUFFIX = ".meta.json"
 MAX_REPORT_BYTES = 64 * 1024 * 1024
@@ -46,18 +45,20 @@ def fingerprint(path: Path) -> tuple[bytes, str]:
     return raw, digest.hexdigest()
 
 
-def read_text(path: Path, raw: bytes) -> tuple[str, str | None]:
-    """The cleaned text of a report and the title its format gives; refuses one with no text."""
-    text, title = extract(path, raw)
-    text = clean(text)
+def read_text(path: Path, raw: bytes) -> tuple[str, tuple[Paragraph, ...], str | None]:
+    """The cleaned text of a report, its paragraphs and the title its format gives.
+
+    Refuses a report with no text."""
+    extracted, title = extract(path, raw)
+    text, paragraphs = structure(extracted)
     if not text:
         raise ReportError("empty report: no text")
-    return text, title
+    return text, paragraphs, title
 
 
 def load_report(path: Path, raw: bytes, sha256: str, doc_id: str, source: str) -> Document:
     """Build the Document for a report whose bytes have been read by `fingerprint`."""
-    text, title = read_text(path, raw)
+    text, paragraphs, title = read_text(path, raw)
     meta = _read_sidecar(sidecar_path(path))
     return Document(
         doc_id=doc_id,
@@ -66,7 +67,7 @@ def load_report(path: Path, raw: bytes, sha256: str, doc_id: str, source: str) -
         source=source,
         sha256=sha256,
         text=text,
-        paragraphs=split_paragraphs(text),
+        paragraphs=paragraphs,
         kind=meta.get("kind") or "other",
     )
 

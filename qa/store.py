@@ -22,7 +22,7 @@ from qa.errors import IndexMismatchError, IndexMissingError, NotFoundError
 from qa.lexical import Lexicon, terms
 from qa.types import Chunk, Document, Paragraph, Passage
 
-FORMAT = 1
+FORMAT = 2
 _POINTER = "CURRENT"
 _VECTORS = "vectors.faiss"
 _META = "store.json"
@@ -242,7 +242,7 @@ def _entry_json(entry: Entry) -> dict:
     document = entry.document
     return {
         "document": {**{key: value for key, value in document.__dict__.items() if key != "paragraphs"},
-                     "paragraphs": [[p.start, p.end, p.number] for p in document.paragraphs]},
+                     "paragraphs": [[p.start, p.end, p.number, p.kind] for p in document.paragraphs]},
         "path": entry.path,
         "indexed_at": entry.indexed_at,
         "chunks": [[cid, chunk.start, chunk.end, chunk.tokens]

@@ -7,11 +7,15 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Paragraph:
-    """A paragraph of a document: `text[start:end]`, with the report's own number if it has one."""
+    """A paragraph of a document: `text[start:end]`, with the report's own number if it has one.
+
+    `kind` is "text", "heading", "list" (one item a line) or "table" (one row a line).
+    """
 
     start: int
     end: int
     number: int | None = None
+    kind: str = "text"
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,13 @@ class Document:
             else:
                 high = middle
         return max(low - 1, 0)
+
+    def section(self, index: int) -> str | None:
+        """The heading that the paragraph at `index` comes under, if any."""
+        for paragraph in reversed(self.paragraphs[:index]):
+            if paragraph.kind == "heading":
+                return self.text[paragraph.start:paragraph.end]
+        return None
 
 
 @dataclass(frozen=True)
@@ -70,6 +81,7 @@ class Citation:
     source: str
     paragraph: str
     paragraph_number: int | None
+    section: str | None
     start: int
     end: int
     doc_start: int

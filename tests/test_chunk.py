@@ -1,13 +1,12 @@
 from qa.chunk import Chunker
-from qa.clean import clean
-from qa.paragraphs import split_paragraphs
+from qa.layout import structure
 from qa.tokens import load_encoding
 from qa.types import Document
 
 
 def _document(text: str) -> Document:
-    text = clean(text)
-    return Document("d", "t", None, "s", "h", text, split_paragraphs(text))
+    text, paragraphs = structure(text)
+    return Document("d", "t", None, "s", "h", text, paragraphs)
 
 
 def _chunker(budget=40, fits=lambda text: True) -> Chunker:

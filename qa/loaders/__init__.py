@@ -6,7 +6,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from qa.errors import ReportError
+from qa.loaders.docx import load_docx
 from qa.loaders.html import load_html
+from qa.loaders.pdf import load_pdf
 from qa.loaders.text import load_markdown, load_text
 
 LOADERS: dict[str, Callable[[bytes], tuple[str, str | None]]] = {
@@ -15,6 +17,8 @@ LOADERS: dict[str, Callable[[bytes], tuple[str, str | None]]] = {
     ".markdown": load_markdown,
     ".html": load_html,
     ".htm": load_html,
+    ".pdf": load_pdf,
+    ".docx": load_docx,
 }
 
 

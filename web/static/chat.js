@@ -24,6 +24,7 @@ function citationLine(answer) {
   const c = answer.citation;
   const parts = [c.title];
   if (c.date) parts.push(c.date);
+  if (c.section) parts.push(c.section);
   if (c.paragraph_number !== null) parts.push("paragraph " + c.paragraph_number);
   const line = element("p", "source");
   line.append(element("span", "where", parts.join(" · ")), " ");
