@@ -88,8 +88,10 @@ def _drop_page_furniture(pages: list[list[str]]) -> list[list[str]]:
         seen.update({_key(page[n]) for n in _edges(page)})
     repeated = {key for key, count in seen.items() if count >= max(3, _FURNITURE_SHARE * len(pages))}
     kept = []
-    for page in pages:
-        drop = {n for n in _edges(page) if _key(page[n]) in repeated or _PAGE_NUMBER.fullmatch(page[n])}
+    for number, page in enumerate(pages):
+        # The first page's opening lines are the title, which later pages repeat as their header.
+        edges = [n for n in _edges(page) if number or n >= len(page) // 2]
+        drop = {n for n in edges if _key(page[n]) in repeated or _PAGE_NUMBER.fullmatch(page[n])}
         kept.append([line for n, line in enumerate(page) if n not in drop])
     return kept
 

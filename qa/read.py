@@ -78,7 +78,8 @@ def _answer(candidate: _Candidate, score: float) -> Answer:
     citation = Citation(
         doc_id=document.doc_id, title=document.title, date=document.date, source=document.source,
         paragraph=document.text[paragraph.start:paragraph.end], paragraph_number=paragraph.number,
-        section=document.section(candidate.paragraph),
+        section=document.section(candidate.paragraph), authority=document.authority, kind=document.kind,
+        reference=document.reference(candidate.paragraph),
         start=candidate.start - paragraph.start, end=candidate.end - paragraph.start,
         doc_start=candidate.start, doc_end=candidate.end)
     return Answer(document.text[candidate.start:candidate.end], score, citation)

@@ -15,6 +15,7 @@ from qa.embed import Embedder
 from qa.errors import ReportError
 from qa.report import fingerprint, is_report, load_report, make_doc_id
 from qa.store import Store, rename
+from qa.timing import Timings
 from qa.types import Chunk, Document
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,7 @@ class RefreshSummary:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     chunks_embedded: int = 0
     took_s: float = 0.0
+    timings: Timings = field(default_factory=Timings)
 
     @property
     def modified(self) -> bool:
@@ -42,12 +44,16 @@ class RefreshSummary:
             "unchanged": len(self.unchanged),
             "skipped": [{"source": source, "reason": reason} for source, reason in self.skipped],
             "chunks_embedded": self.chunks_embedded, "took_s": round(self.took_s, 3),
+            "stages_s": self.timings.to_dict(),
         }
 
     def describe(self) -> str:
         lines = [f"added {len(self.added)}, changed {len(self.changed)}, removed {len(self.removed)}, "
                  f"unchanged {len(self.unchanged)}, skipped {len(self.skipped)} "
                  f"({self.chunks_embedded} chunks embedded in {self.took_s:.1f} s)"]
+        if self.chunks_embedded:
+            lines.append("  stages: " + ", ".join(f"{name} {seconds:.1f} s"
+                                                  for name, seconds in self.timings.seconds.items()))
         lines += [f"  skipped {source}: {reason}" for source, reason in self.skipped]
         return "\n".join(lines)
 
@@ -75,7 +81,8 @@ def refresh(store: Store, roots: list[Path], corpus: Path, chunker: Chunker, emb
     for path, file in tqdm(sorted(files.items()), desc="reading", unit="report", disable=not progress):
         source, relative = _source(file, corpus)
         try:
-            raw, sha256 = fingerprint(file)
+            with summary.timings.stage("read"):
+                raw, sha256 = fingerprint(file)
             previous = indexed.get(path)
             if previous is not None and previous.document.sha256 == sha256:
                 summary.unchanged.append(source)
@@ -87,14 +94,17 @@ def refresh(store: Store, roots: list[Path], corpus: Path, chunker: Chunker, emb
                 document, chunks = rename(moved, doc_id, source, path)
                 pending.append(_Pending(document, path, chunks, store.vectors(moved.document.doc_id)))
             else:
-                document = load_report(file, raw, sha256, doc_id, source)
-                pending.append(_Pending(document, path, chunker.chunk(document)))
+                document = load_report(file, raw, sha256, doc_id, source, summary.timings)
+                with summary.timings.stage("chunk"):
+                    chunks = chunker.chunk(document)
+                pending.append(_Pending(document, path, chunks))
             (summary.changed if previous else summary.added).append(source)
         except (ReportError, OSError) as error:
             reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
             log.warning("skipped %s: %s", source, reason)
             summary.skipped.append((source, reason))
-    _embed(pending, embedder, progress, summary)
+    with summary.timings.stage("embed"):
+        _embed(pending, embedder, progress, summary)
     for entry in gone.values():
         store.remove(entry.document.doc_id)
         summary.removed.append(entry.document.source)

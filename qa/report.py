@@ -11,14 +11,13 @@ from pathlib import Path
 from qa.errors import ReportError
 from qa.layout import structure
 from qa.loaders import LOADERS, extract
+from qa.metadata import KINDS, find_date, read_metadata
+from qa.timing import Timings
 from qa.types import Document, Paragraph
 
 SIDECAR_SUFFIX = ".meta.json"
 MAX_REPORT_BYTES = 64 * 1024 * 1024
-_MONTHS = ("january february march april may june july august september october november "
-           "december").split()
-_DATE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)? (" + "|".join(_MONTHS) + r") (\d{4})\b", re.I)
-_KINDS = {"inspection", "focused visit", "monitoring visit", "send inspection", "news", "other"}
+_SIDECAR_FIELDS = ("title", "date", "kind", "authority")
 
 
 def is_report(path: Path) -> bool:
@@ -28,7 +27,7 @@ def is_report(path: Path) -> bool:
 
 
 def sidecar_path(path: Path) -> Path:
-    """`report.txt` -> `report.meta.json`: optional title, date and kind for a report."""
+    """`report.txt` -> `report.meta.json`: optional title, date, kind and authority for a report."""
     return path.with_name(path.stem + SIDECAR_SUFFIX)
 
 
@@ -45,30 +44,40 @@ def fingerprint(path: Path) -> tuple[bytes, str]:
     return raw, digest.hexdigest()
 
 
-def read_text(path: Path, raw: bytes) -> tuple[str, tuple[Paragraph, ...], str | None]:
+def read_text(path: Path, raw: bytes, timings: Timings | None = None) -> tuple[str, tuple[Paragraph, ...], str | None]:
     """The cleaned text of a report, its paragraphs and the title its format gives.
 
     Refuses a report with no text."""
-    extracted, title = extract(path, raw)
-    text, paragraphs = structure(extracted)
+    timings = timings if timings is not None else Timings()
+    with timings.stage("parse"):
+        extracted, title = extract(path, raw)
+    with timings.stage("clean"):
+        text, paragraphs = structure(extracted)
     if not text:
         raise ReportError("empty report: no text")
     return text, paragraphs, title
 
 
-def load_report(path: Path, raw: bytes, sha256: str, doc_id: str, source: str) -> Document:
+def load_report(path: Path, raw: bytes, sha256: str, doc_id: str, source: str,
+                timings: Timings | None = None) -> Document:
     """Build the Document for a report whose bytes have been read by `fingerprint`."""
-    text, paragraphs, title = read_text(path, raw)
-    meta = _read_sidecar(sidecar_path(path))
+    timings = timings if timings is not None else Timings()
+    text, paragraphs, title = read_text(path, raw, timings)
+    given = _read_sidecar(sidecar_path(path))
+    with timings.stage("metadata"):
+        found = read_metadata(text, paragraphs, path.name)
     return Document(
         doc_id=doc_id,
-        title=meta.get("title") or title or _title_from_text(text) or path.stem,
-        date=meta.get("date") or find_date(text[:3000]),
+        title=given.get("title") or title or _title_from_text(text) or path.stem,
+        date=given.get("date") or found.published or find_date(text[:3000]),
         source=source,
         sha256=sha256,
         text=text,
         paragraphs=paragraphs,
-        kind=meta.get("kind") or "other",
+        kind=given.get("kind") or found.kind,
+        authority=given.get("authority") or found.authority,
+        meta={key: value for key, value in found.to_dict().items()
+              if key not in ("authority", "kind", "published") and value},
     )
 
 
@@ -77,18 +86,6 @@ def make_doc_id(relative: Path) -> str:
     stem = relative.with_suffix("").as_posix().lower()
     slug = re.sub(r"[^a-z0-9_]+", "-", stem).strip("-")
     return slug or "report"
-
-
-def find_date(text: str) -> str | None:
-    """The first full date written out ("23 August 2021") in `text`, as ISO."""
-    match = _DATE.search(text)
-    if not match:
-        return None
-    day, month, year = int(match.group(1)), _MONTHS.index(match.group(2).lower()) + 1, int(match.group(3))
-    try:
-        return dt.date(year, month, day).isoformat()
-    except ValueError:
-        return None
 
 
 def _title_from_text(text: str) -> str | None:
@@ -114,6 +111,6 @@ def _read_sidecar(path: Path) -> dict:
             dt.date.fromisoformat(str(date))
         except ValueError:
             raise ReportError(f"metadata file {path.name}: date {date!r} is not YYYY-MM-DD") from None
-    if meta.get("kind") is not None and meta["kind"] not in _KINDS:
-        raise ReportError(f"metadata file {path.name}: kind must be one of {sorted(_KINDS)}")
-    return {key: str(meta[key]) for key in ("title", "date", "kind") if meta.get(key) is not None}
+    if meta.get("kind") is not None and meta["kind"] not in KINDS:
+        raise ReportError(f"metadata file {path.name}: kind must be one of {list(KINDS)}")
+    return {key: str(meta[key]) for key in _SIDECAR_FIELDS if meta.get(key) is not None}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 
@@ -30,6 +31,21 @@ class Document:
     text: str
     paragraphs: tuple[Paragraph, ...] = ()
     kind: str = "other"
+    authority: str | None = None
+    # Read from the text (qa.metadata): inspection dates, lead inspector, framework, grades.
+    meta: dict = field(default_factory=dict)
+
+    def reference(self, paragraph: int | None = None) -> str:
+        """How a citation names the report: "Worcestershire, inspection published 14 July 2023, paragraph 10"."""
+        parts = [self.authority or self.title]
+        if self.date:
+            day = dt.date.fromisoformat(self.date)
+            parts.append(f"{self.kind if self.kind != 'other' else 'report'} published "
+                         f"{day.day} {day:%B} {day.year}")
+        number = self.paragraphs[paragraph].number if paragraph is not None else None
+        if number is not None:
+            parts.append(f"paragraph {number}")
+        return ", ".join(parts)
 
     def paragraph_at(self, offset: int) -> int:
         """Index of the paragraph that contains `offset` (or the last one starting before it)."""
@@ -82,6 +98,9 @@ class Citation:
     paragraph: str
     paragraph_number: int | None
     section: str | None
+    authority: str | None
+    kind: str
+    reference: str
     start: int
     end: int
     doc_start: int

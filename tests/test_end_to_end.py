@@ -72,7 +72,7 @@ def test_reply_json_has_the_agreed_shape(seeds_qa):
     assert set(reply) >= {"question", "answered", "took_ms", "answers"}
     citation = reply["answers"][0]["citation"]
     assert set(citation) == {"doc_id", "title", "date", "source", "paragraph", "paragraph_number", "section",
-                             "start", "end", "doc_start", "doc_end"}
+                             "authority", "kind", "reference", "start", "end", "doc_start", "doc_end"}
     assert citation["paragraph"][citation["start"]:citation["end"]] == reply["answers"][0]["text"]
 
 

@@ -7,12 +7,13 @@ from qa.config import MAX_TOP_K
 _NULLABLE_STRING = {"type": ["string", "null"]}
 _CITATION = {
     "type": "object",
-    "required": ["doc_id", "title", "date", "source", "paragraph", "paragraph_number", "section", "start",
-                 "end", "doc_start", "doc_end"],
+    "required": ["doc_id", "title", "date", "source", "paragraph", "paragraph_number", "section", "authority",
+                 "kind", "reference", "start", "end", "doc_start", "doc_end"],
     "properties": {
         "doc_id": {"type": "string"}, "title": {"type": "string"}, "date": _NULLABLE_STRING,
         "source": {"type": "string"}, "paragraph": {"type": "string"},
         "paragraph_number": {"type": ["integer", "null"]}, "section": _NULLABLE_STRING,
+        "authority": _NULLABLE_STRING, "kind": {"type": "string"}, "reference": {"type": "string"},
         "start": {"type": "integer", "minimum": 0}, "end": {"type": "integer", "minimum": 0},
         "doc_start": {"type": "integer", "minimum": 0}, "doc_end": {"type": "integer", "minimum": 0},
     },

@@ -1,0 +1,227 @@
+"""What a report is, read from its own text: authority, type, dates, lead inspector, framework, grades."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import asdict, dataclass, field
+
+from qa.types import Paragraph
+
+KINDS = ("inspection", "focused visit", "monitoring visit", "send inspection", "news", "other")
+JUDGEMENTS = ("overall_effectiveness", "impact_of_leaders", "help_and_protection", "children_in_care",
+              "care_leavers")
+GRADE_NAMES = ("outstanding", "good", "requires improvement", "inadequate")
+
+_MONTHS = ("january february march april may june july august september october november "
+           "december").split()
+_MONTH = r"(" + "|".join(_MONTHS) + r")"
+_DATE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)? " + _MONTH + r",? (\d{4})\b", re.IGNORECASE)
+# "15 to 26 May 2023", "17 June 2019 to 28 June 2019", "30 April to 4 May 2018", "3 and 4 December 2024".
+_RANGE = re.compile(r"\b(\d{1,2})(?: " + _MONTH + r")?(?: (\d{4}))? ?(?:to|–|-|and) ?(\d{1,2}) " + _MONTH
+                    + r" (\d{4})\b", re.IGNORECASE)
+_COUNCIL = re.compile(r"\s+(?:(?:metropolitan )?(?:borough|county|city|district)\s+)?council$", re.IGNORECASE)
+# Matched against the opening text with its line breaks as spaces.
+_NAME = r"(?!local authority|safeguarding)(?:(?!children)[^.:;]){2,80}?"
+_AUTHORITY_PATTERNS = [
+    re.compile(r"\bInspection of (" + _NAME + r") (?:(?:local authority )?children[’']s services|"
+               r"Children and Families Trust|Children[’']s (?:Services )?Trust)", re.IGNORECASE),
+    re.compile(r"\b(?:Focused|Monitoring) visit to (?:the )?(" + _NAME + r")(?: local authority)? children[’']s"
+               r" services", re.I),
+    re.compile(r"\bArea SEND (?:full |monitoring )?inspection of (?:the )?(" + _NAME + r") Local Area Partnership",
+               re.IGNORECASE),
+    re.compile(r"\bJoint local area SEND inspection in (" + _NAME + r")(?: \d| Local| Area|$)", re.IGNORECASE),
+]
+# Older reports name the council in their first lines, before "Inspection of ...".
+_NAME_LINES = re.compile(r"\A(?:Local area partnership report\n+)?((?:[^\n]{2,60}\n+){1,3}?)"
+                         r"(?:Re-?)?inspection of ", re.IGNORECASE)
+_NAME_AFTER = re.compile(r"\AInspection of looked after children\s+services\s+([^\n]{2,60})")
+_KIND_PATTERNS = [
+    ("focused visit", re.compile(r"\bFocused visit to|findings of (?:the|a) focused visit", re.I)),
+    ("monitoring visit", re.compile(r"\bMonitoring visit to|findings of (?:the|a) monitoring visit", re.I)),
+    ("send inspection", re.compile(r"Area SEND (?:full |monitoring )?inspection|local area SEND inspection|"
+                                   r"^Local area partnership report", re.I)),
+    ("inspection", re.compile(r"\bInspection of .{0,80}?(?:children[’']s (?:social care )?services|Trust\b)|"
+                              r"\b(?:Re-?)?inspection of services for children in need|"
+                              r"\bInspection of looked after children", re.I)),
+]
+_PUBLISHED = re.compile(r"Report published:?\s*(\d{1,2} \w+ \d{4})", re.IGNORECASE)
+_INSPECTION_DATES = re.compile(r"Inspection dates?:\s*([^\n]+)", re.IGNORECASE)
+_VISIT_DATES = re.compile(r"(?:focused|monitoring) visit to .{0,120}? on (\d[^.]{4,60}\d{4})", re.I | re.S)
+_LEAD = re.compile(r"Lead inspector:\s*([^,\n]+?)(?:,|\s+HMI\b|\s+Her Majesty|\s+His Majesty|\n|$)", re.I)
+_LEAD_AFTER = re.compile(r"^([A-Z][^,\n]+?),? (?:Ofsted )?Lead inspector", re.MULTILINE)
+_SIGNED = re.compile(r"Yours sincerely\s+([A-Z][^\n]+)")
+_VISIT_INSPECTORS = re.compile(r"Inspectors? for this visit (?:was|were) ([A-Z][A-Za-z’'\- ]+?)(?:,| and|\.)")
+_OVERALL_SENTENCE = re.compile(
+    r"(?:overall judgement is that children[’']s services (?:are|is|require|requires)|"
+    r"Children[’']s services in .{2,80}? (?:are|is|require|requires)) "
+    r"(outstanding|good|inadequate|requires? improvement)", re.IGNORECASE)
+_ROWS = [
+    ("overall_effectiveness", re.compile(r"^Overall effectiveness\b", re.I)),
+    ("impact_of_leaders", re.compile(r"impact of leaders|Leadership, management and governance", re.I)),
+    ("help_and_protection", re.compile(r"children who need help and protection", re.I)),
+    # 2018 to 2022 judged children in care and care leavers together.
+    ("children_in_care", re.compile(r"children (?:in care|looked after) and care leavers", re.I)),
+    ("care_leavers", re.compile(r"care leavers$", re.I)),
+    ("children_in_care", re.compile(r"children (?:in care|looked after)", re.I)),
+]
+_GRADE_AT_END = re.compile(r"(outstanding|good|inadequate|requires? improvement)(?: to be good| to)?$", re.I)
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """Facts about one report; any of them may be unknown (None)."""
+
+    authority: str | None = None
+    kind: str = "other"
+    published: str | None = None
+    inspection_start: str | None = None
+    inspection_end: str | None = None
+    lead_inspector: str | None = None
+    framework: str | None = None
+    grades: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def read_metadata(text: str, paragraphs: tuple[Paragraph, ...], file_name: str = "") -> Metadata:
+    """Metadata from a report's stored text; the file name only supplies a date the text lacks."""
+    head = text[:4000]
+    flat = " ".join(text[:1500].split())
+    kind = _kind(flat)
+    start, end = _inspection_dates(head)
+    grades = _grades(text, paragraphs) if kind == "inspection" else {}
+    return Metadata(
+        authority=_authority(flat, head),
+        kind=kind,
+        published=_published(head, kind) or find_date(file_name),
+        inspection_start=start,
+        inspection_end=end,
+        lead_inspector=_lead_inspector(text, kind),
+        framework=_framework(head, kind, start, end),
+        grades=grades,
+    )
+
+
+def find_date(text: str) -> str | None:
+    """The first full date written out ("23 August 2021") in `text`, as ISO."""
+    match = _DATE.search(text)
+    return _iso(match.group(1), match.group(2), match.group(3)) if match else None
+
+
+def normalise_grade(grade: str) -> str:
+    """"Requires improvement to be good" and "Require improvement" are "requires improvement"."""
+    grade = grade.lower()
+    return "requires improvement" if "improvement" in grade else grade
+
+
+def authority_key(name: str) -> str:
+    """A name to compare authorities by: lower case, "&" as "and", no "council" or punctuation."""
+    name = re.sub(r"['’]s\b", "", name.lower().replace("&", " and "))
+    name = " ".join(re.findall(r"[a-z0-9]+", name))
+    name = re.sub(r"^(?:the )?(?:(?:metropolitan borough|london borough|royal borough|borough|city|county|"
+                  r"council) of )?(?:the )?", "", name)
+    return re.sub(r"(?: city of| metropolitan| borough| city| county| district| unitary authority| local authority"
+                  r"| children services| mbc| council)*$", "", name)
+
+
+def _iso(day: str, month: str, year: str) -> str | None:
+    try:
+        return dt.date(int(year), _MONTHS.index(month.lower()) + 1, int(day)).isoformat()
+    except ValueError:
+        return None
+
+
+def _kind(flat: str) -> str:
+    """The type whose telltale phrase comes first: inspection reports mention earlier visits later on."""
+    found = [(match.start(), name) for name, pattern in _KIND_PATTERNS for match in [pattern.search(flat)] if match]
+    return min(found)[1] if found else "other"
+
+
+def _authority(flat: str, head: str) -> str | None:
+    matches = [pattern.search(flat) for pattern in _AUTHORITY_PATTERNS]
+    matches += [_NAME_LINES.search(head), _NAME_AFTER.search(head)]
+    for match in filter(None, matches):
+        name = _COUNCIL.sub("", " ".join(match.group(1).split()))
+        if 2 <= len(name) <= 80:
+            return name
+    return None
+
+
+def _published(head: str, kind: str) -> str | None:
+    match = _PUBLISHED.search(head)
+    if match:
+        return find_date(match.group(1))
+    if kind in ("focused visit", "monitoring visit"):
+        # A letter's date is its first line.
+        return find_date(head[:200])
+    return None
+
+
+def _inspection_dates(head: str) -> tuple[str | None, str | None]:
+    for pattern in (_INSPECTION_DATES, _VISIT_DATES):
+        match = pattern.search(head)
+        if match:
+            found = _RANGE.search(match.group(1).replace("\n", " "))
+            if found:
+                day, month, year, end_day, end_month, end_year = found.groups()
+                end = _iso(end_day, end_month, end_year)
+                start = _iso(day, month or end_month, year or end_year)
+                if start and end and start > end and not year:
+                    start = _iso(day, month or end_month, str(int(end_year) - 1))
+                return start, end
+    return None, None
+
+
+def _lead_inspector(text: str, kind: str) -> str | None:
+    match = _LEAD.search(text[:6000]) or _LEAD.search(text[-3000:])
+    if match:
+        return " ".join(match.group(1).split())
+    match = _LEAD_AFTER.search(text[-3000:])
+    if match:
+        return match.group(1).strip()
+    if kind in ("focused visit", "monitoring visit"):
+        match = _SIGNED.search(text[-1500:]) or _VISIT_INSPECTORS.search(text[:3000])
+        if match:
+            return match.group(1).strip()
+    return None
+
+
+def _framework(head: str, kind: str, start: str | None, end: str | None) -> str | None:
+    if kind == "send inspection":
+        return "area SEND"
+    if kind not in ("inspection", "focused visit", "monitoring visit"):
+        return None
+    if re.search(r"Inspection of services for children in need of help and protection", head, re.I):
+        return "SIF"
+    if kind != "inspection":
+        return "ILACS"
+    if start and end:
+        days = (dt.date.fromisoformat(end) - dt.date.fromisoformat(start)).days
+        return "ILACS short" if days <= 7 else "ILACS standard"
+    return "ILACS"
+
+
+def _grades(text: str, paragraphs: tuple[Paragraph, ...]) -> dict[str, str]:
+    """Grades from the judgement table's rows (and the old framework's overall sentence)."""
+    grades: dict[str, str] = {}
+    for paragraph in paragraphs:
+        if paragraph.kind != "table":
+            continue
+        for row in text[paragraph.start:paragraph.end].split("\n"):
+            grade = _GRADE_AT_END.search(row)
+            if not grade:
+                continue
+            label = row[:grade.start()].strip()
+            for name, pattern in _ROWS:
+                if pattern.search(label) and name not in grades:
+                    grades[name] = normalise_grade(grade.group(1))
+                    break
+        if grades:
+            break
+    if "overall_effectiveness" not in grades:
+        match = _OVERALL_SENTENCE.search(text[:5000])
+        if match:
+            grades["overall_effectiveness"] = normalise_grade(match.group(1))
+    return grades
