@@ -12,6 +12,8 @@ from pathlib import Path
 from qa.config import MAX_TOP_K, Settings
 from qa.errors import QAError
 from qa.evaluate import evaluate, load_questions
+from qa.filters import Filters
+from qa.metadata import KINDS
 from qa.pipeline import QA
 from qa.types import Answer, Reply
 
@@ -48,6 +50,10 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("question")
     ask.add_argument("-k", "--top-k", type=int, default=None, help=f"answers to show (1-{MAX_TOP_K})")
     ask.add_argument("--json", action="store_true", help="print the reply as JSON")
+    ask.add_argument("--authority", help="only reports on this local authority")
+    ask.add_argument("--kind", choices=KINDS, help="only reports of this type")
+    ask.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="only reports published on or after")
+    ask.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="only reports published on or before")
     ask.set_defaults(run=_ask)
 
     serve = commands.add_parser("serve", parents=[common], help="start the web chat and JSON API")
@@ -81,9 +87,11 @@ def _ask(qa: QA, args) -> int:
     if args.top_k is not None and not 1 <= args.top_k <= MAX_TOP_K:
         raise QAError(f"--top-k must be between 1 and {MAX_TOP_K}")
     qa.check_question(args.question)
+    Filters(args.authority, args.kind, args.date_from, args.date_to)
     _ensure_index(qa)
     qa.warm_up()
-    reply = qa.ask(args.question, top_k=args.top_k)
+    filters = Filters(args.authority, args.kind, args.date_from, args.date_to)
+    reply = qa.ask(args.question, top_k=args.top_k, filters=filters)
     print(json.dumps(reply.to_dict(), ensure_ascii=False, indent=2) if args.json else _show(reply))
     return 0
 
@@ -134,9 +142,8 @@ def _show(reply: Reply) -> str:
 
 def _cite(answer: Answer) -> list[str]:
     citation = answer.citation
-    where = f", paragraph {citation.paragraph_number}" if citation.paragraph_number else ""
-    date = f", {citation.date}" if citation.date else ""
-    return [f"   {citation.title}{date}{where} [{citation.source}] (score {answer.score:.2f},"
+    section = f" ({citation.section})" if citation.section else ""
+    return [f"   {citation.reference}{section} [{citation.source}] (score {answer.score:.2f},"
             f" {confidence(answer.score)})",
             textwrap.indent(textwrap.fill(_marked(answer), 96), "   | ")]
 

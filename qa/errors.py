@@ -27,3 +27,7 @@ class NotFoundError(QAError):
 
 class QuestionError(QAError):
     """The question is empty, too long or otherwise unusable."""
+
+
+class FilterError(QuestionError):
+    """A filter on the reports asked is malformed."""

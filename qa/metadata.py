@@ -203,25 +203,34 @@ def _framework(head: str, kind: str, start: str | None, end: str | None) -> str 
     return "ILACS"
 
 
-def _grades(text: str, paragraphs: tuple[Paragraph, ...]) -> dict[str, str]:
-    """Grades from the judgement table's rows (and the old framework's overall sentence)."""
-    grades: dict[str, str] = {}
-    for paragraph in paragraphs:
+def grade_spans(text: str, paragraphs: tuple[Paragraph, ...]) -> dict[str, tuple[int, int, int]]:
+    """Each judgement's grade as (paragraph index, start, end) offsets into the text.
+
+    From the first judgement table's rows, and for the old framework its overall sentence."""
+    spans: dict[str, tuple[int, int, int]] = {}
+    for index, paragraph in enumerate(paragraphs):
         if paragraph.kind != "table":
             continue
+        offset = paragraph.start
         for row in text[paragraph.start:paragraph.end].split("\n"):
             grade = _GRADE_AT_END.search(row)
-            if not grade:
-                continue
-            label = row[:grade.start()].strip()
-            for name, pattern in _ROWS:
-                if pattern.search(label) and name not in grades:
-                    grades[name] = normalise_grade(grade.group(1))
-                    break
-        if grades:
+            if grade:
+                label = row[:grade.start()].strip()
+                name = next((name for name, pattern in _ROWS if pattern.search(label)), None)
+                if name and name not in spans:
+                    spans[name] = (index, offset + grade.start(), offset + grade.end())
+            offset += len(row) + 1
+        if spans:
             break
-    if "overall_effectiveness" not in grades:
+    if "overall_effectiveness" not in spans:
         match = _OVERALL_SENTENCE.search(text[:5000])
         if match:
-            grades["overall_effectiveness"] = normalise_grade(match.group(1))
-    return grades
+            index = next(i for i, p in enumerate(paragraphs) if p.start <= match.start(1) < p.end)
+            spans["overall_effectiveness"] = (index, match.start(1), match.end(1))
+    return spans
+
+
+def _grades(text: str, paragraphs: tuple[Paragraph, ...]) -> dict[str, str]:
+    """Grades by judgement, normalised ("requires improvement to be good" is "requires improvement")."""
+    return {name: normalise_grade(_GRADE_AT_END.search(text[start:end]).group(1))
+            for name, (_, start, end) in grade_spans(text, paragraphs).items()}

@@ -12,7 +12,10 @@ from qa.chunk import Chunker
 from qa.config import Settings
 from qa.embed import Embedder, SentenceTransformerEmbedder
 from qa.errors import QuestionError
-from qa.read import SentenceReader
+from qa.filters import Filters
+from qa.filters import scope as filters_scope
+from qa.judgements import GRADE_SCORE, grade_citations, judgement_asked
+from qa.read import SentenceReader, cite
 from qa.refresh import RefreshSummary, refresh
 from qa.retrieve import query_vector, retrieve
 from qa.store import Store
@@ -75,14 +78,27 @@ class QA:
             self._store = store
         return summary
 
-    def ask(self, question: str, history: Sequence[str] = (), top_k: int | None = None) -> Reply:
-        """Answer `question` (a follow-up of the `history` questions) with exact, cited spans."""
+    def ask(self, question: str, history: Sequence[str] = (), top_k: int | None = None,
+            filters: Filters | None = None) -> Reply:
+        """Answer `question` (a follow-up of the `history` questions) with exact, cited spans.
+
+        `filters` restrict the reports searched; an authority or year the question names steers it."""
         began = time.perf_counter()
         question = self.check_question(question)
         top_k = top_k or self.settings.top_k
         store = self.store
+        judgement = judgement_asked(question)
+        documents = [entry.document for entry in store.entries.values()]
+        scope = filters_scope(documents, question, filters or Filters(), ("inspection",) if judgement else ())
+        if judgement:
+            chosen = [d for d in documents if scope.doc_ids is None or d.doc_id in scope.doc_ids]
+            grades = grade_citations(chosen, judgement, scope.years, top_k)
+            if grades and (scope.doc_ids is not None or scope.years):
+                answers = tuple(cite(document, index, start, end, GRADE_SCORE)
+                                for document, index, start, end in grades)
+                return Reply(question, True, (time.perf_counter() - began) * 1000, answers)
         vector = query_vector(self.embedder, question, list(history))
-        passages = retrieve(store, vector, self.settings.candidates)
+        passages = retrieve(store, vector, self.settings.candidates, scope)
         answers = self.reader.read(store, question, vector, passages, top_k)
         answered = bool(answers) and answers[0].score >= self.settings.threshold
         took_ms = (time.perf_counter() - began) * 1000

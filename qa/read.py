@@ -58,7 +58,8 @@ class SentenceReader:
             scores *= np.array([1.0 if named <= store.vocabulary(c.document.doc_id) else MISSING_NAME_FACTOR
                                 for c in candidates])
         order = np.argsort(-scores, kind="stable")[:limit]
-        return [_answer(candidates[i], float(np.clip(scores[i], 0.0, 1.0))) for i in order]
+        return [cite(candidates[i].document, candidates[i].paragraph, candidates[i].start, candidates[i].end,
+                     float(np.clip(scores[i], 0.0, 1.0))) for i in order]
 
 
 def _sentences(document: Document, passage: Passage):
@@ -72,14 +73,13 @@ def _sentences(document: Document, passage: Passage):
             yield _Candidate(document, number, left, right, passage.score)
 
 
-def _answer(candidate: _Candidate, score: float) -> Answer:
-    document = candidate.document
-    paragraph = document.paragraphs[candidate.paragraph]
+def cite(document: Document, index: int, start: int, end: int, score: float) -> Answer:
+    """The answer `document.text[start:end]`, cited by its paragraph (`index`) and the report."""
+    paragraph = document.paragraphs[index]
     citation = Citation(
         doc_id=document.doc_id, title=document.title, date=document.date, source=document.source,
         paragraph=document.text[paragraph.start:paragraph.end], paragraph_number=paragraph.number,
-        section=document.section(candidate.paragraph), authority=document.authority, kind=document.kind,
-        reference=document.reference(candidate.paragraph),
-        start=candidate.start - paragraph.start, end=candidate.end - paragraph.start,
-        doc_start=candidate.start, doc_end=candidate.end)
-    return Answer(document.text[candidate.start:candidate.end], score, citation)
+        section=document.section(index), authority=document.authority, kind=document.kind,
+        reference=document.reference(index),
+        start=start - paragraph.start, end=end - paragraph.start, doc_start=start, doc_end=end)
+    return Answer(document.text[start:end], score, citation)

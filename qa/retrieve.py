@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 
 from qa.embed import Embedder
+from qa.filters import Scope, report_years
 from qa.store import Store
 from qa.types import Passage
 
@@ -16,6 +18,8 @@ _FOLLOW_UP = re.compile(
     r"that|these|those|there)\b", re.IGNORECASE)
 _CONTENT_WORD = re.compile(r"[A-Za-z0-9']{3,}")
 HISTORY_WEIGHT = 0.6
+# Added to the similarity of passages from reports of a year the question names.
+YEAR_BONUS = 0.05
 
 
 def is_follow_up(question: str) -> bool:
@@ -32,6 +36,15 @@ def query_vector(embedder: Embedder, question: str, history: Sequence[str] = ())
     return embedder.encode([question])[0]
 
 
-def retrieve(store: Store, vector: np.ndarray, k: int) -> list[Passage]:
-    """The `k` passages nearest to the query vector."""
-    return store.search(vector, k)
+def retrieve(store: Store, vector: np.ndarray, k: int, scope: Scope | None = None) -> list[Passage]:
+    """The `k` passages nearest to the query vector among the reports in scope.
+
+    Reports of a year the question names rank a little higher."""
+    scope = scope or Scope()
+    passages = store.search(vector, k, scope.doc_ids)
+    if not scope.years:
+        return passages
+    years = set(scope.years)
+    boosted = [replace(p, score=p.score + YEAR_BONUS) if report_years(store.document(p.doc_id)) & years else p
+               for p in passages]
+    return sorted(boosted, key=lambda p: -p.score)

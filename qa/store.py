@@ -120,11 +120,22 @@ class Store:
             return np.zeros((0, self.dimension), np.float32)
         return np.vstack([self.index.reconstruct(cid) for cid in ids])
 
-    def search(self, vector: np.ndarray, k: int) -> list[Passage]:
-        """The `k` chunks nearest to `vector` by inner product (cosine on normalised vectors)."""
-        if self.index.ntotal == 0:
-            return []
-        scores, ids = self.index.search(vector.reshape(1, -1).astype(np.float32), min(k, self.index.ntotal))
+    def search(self, vector: np.ndarray, k: int, doc_ids: frozenset[str] | None = None) -> list[Passage]:
+        """The `k` chunks nearest to `vector` by inner product (cosine on normalised vectors).
+
+        With `doc_ids`, only chunks of those reports are searched."""
+        query = vector.reshape(1, -1).astype(np.float32)
+        if doc_ids is None:
+            if self.index.ntotal == 0:
+                return []
+            scores, ids = self.index.search(query, min(k, self.index.ntotal))
+        else:
+            allowed = np.fromiter((cid for doc_id in doc_ids for cid in self.entries[doc_id].chunk_ids),
+                                  dtype=np.int64)
+            if not len(allowed):
+                return []
+            selector = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed))
+            scores, ids = self.index.search(query, min(k, len(allowed)), params=selector)
         passages = []
         for score, cid in zip(scores[0], ids[0], strict=True):
             if cid < 0:

@@ -7,6 +7,7 @@ import hmac
 from flask import Blueprint, current_app, jsonify, request
 
 from qa.config import MAX_TOP_K
+from qa.filters import Filters
 from qa.uploads import add_report, delete_report
 from web.errors import APIError
 from web.openapi import document
@@ -31,7 +32,8 @@ def ask():
     if isinstance(top_k, bool) or not isinstance(top_k, int) or not 1 <= top_k <= MAX_TOP_K:
         raise APIError(400, "bad_top_k", f"'top_k' must be an integer from 1 to {MAX_TOP_K}")
     history = _history(body.get("history", []))
-    return jsonify(_qa().ask(question, history, top_k).to_dict())
+    filters = Filters.from_dict(body.get("filters"))
+    return jsonify(_qa().ask(question, history, top_k, filters).to_dict())
 
 
 def _history(history) -> list[str]:
@@ -58,7 +60,7 @@ def report(doc_id: str):
     entry = _qa().store.entry(doc_id)
     document = entry.document
     return jsonify(**_summary(entry), text=document.text, paragraphs=[
-        {"start": p.start, "end": p.end, "number": p.number} for p in document.paragraphs])
+        {"start": p.start, "end": p.end, "number": p.number, "kind": p.kind} for p in document.paragraphs])
 
 
 @blueprint.post("/reports")
@@ -93,7 +95,8 @@ def openapi():
 def _summary(entry) -> dict:
     document = entry.document
     return {"doc_id": document.doc_id, "title": document.title, "date": document.date,
-            "kind": document.kind, "source": document.source,
+            "kind": document.kind, "authority": document.authority, "source": document.source,
+            "meta": document.meta,
             "paragraph_count": len(document.paragraphs), "indexed_at": entry.indexed_at}
 
 

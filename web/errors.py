@@ -8,6 +8,7 @@ from flask import Flask, Response, jsonify, make_response, render_template, requ
 from werkzeug.exceptions import HTTPException
 
 from qa.errors import (
+    FilterError,
     IndexMismatchError,
     IndexMissingError,
     NotFoundError,
@@ -22,6 +23,7 @@ log = logging.getLogger(__name__)
 # Domain errors, most specific first, to (HTTP status, error code).
 _STATUS = [
     (UnsupportedFormatError, 415, "unsupported_format"),
+    (FilterError, 400, "bad_filters"),
     (QuestionError, 400, "bad_question"),
     (ReportError, 400, "bad_report"),
     (NotFoundError, 404, "not_found"),

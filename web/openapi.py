@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from qa.config import MAX_TOP_K
+from qa.metadata import KINDS
 
 _NULLABLE_STRING = {"type": ["string", "null"]}
 _CITATION = {
@@ -41,22 +42,36 @@ _ASK = {
             "properties": {"question": {"type": "string", "minLength": 1, "maxLength": 2000},
                            "answer": _NULLABLE_STRING}}},
         "top_k": {"type": "integer", "minimum": 1, "maximum": MAX_TOP_K, "default": 3},
+        "filters": {"type": ["object", "null"], "additionalProperties": False,
+                    "description": "Only reports that match all of these are searched.",
+                    "properties": {"authority": {"type": "string", "minLength": 1, "examples": ["Worcestershire"]},
+                                   "kind": {"type": "string", "enum": list(KINDS)},
+                                   "from": {"type": "string", "format": "date",
+                                            "description": "published on or after"},
+                                   "to": {"type": "string", "format": "date",
+                                          "description": "published on or before"}}},
     },
 }
 _REPORT_SUMMARY = {
     "type": "object",
-    "required": ["doc_id", "title", "date", "kind", "source", "paragraph_count", "indexed_at"],
+    "required": ["doc_id", "title", "date", "kind", "authority", "source", "meta", "paragraph_count", "indexed_at"],
     "properties": {"doc_id": {"type": "string"}, "title": {"type": "string"}, "date": _NULLABLE_STRING,
-                   "kind": {"type": "string"}, "source": {"type": "string"},
+                   "kind": {"type": "string"}, "authority": _NULLABLE_STRING, "source": {"type": "string"},
+                   "meta": {"type": "object", "description": "inspection dates, lead inspector, framework, grades",
+                            "properties": {"inspection_start": _NULLABLE_STRING, "inspection_end": _NULLABLE_STRING,
+                                           "lead_inspector": _NULLABLE_STRING, "framework": _NULLABLE_STRING,
+                                           "grades": {"type": "object",
+                                                      "additionalProperties": {"type": "string"}}}},
                    "paragraph_count": {"type": "integer"}, "indexed_at": {"type": "string"}},
 }
 _REPORT = {
     "allOf": [{"$ref": "#/components/schemas/ReportSummary"}, {
         "type": "object", "required": ["text", "paragraphs"],
         "properties": {"text": {"type": "string"}, "paragraphs": {"type": "array", "items": {
-            "type": "object", "required": ["start", "end", "number"],
+            "type": "object", "required": ["start", "end", "number", "kind"],
             "properties": {"start": {"type": "integer"}, "end": {"type": "integer"},
-                           "number": {"type": ["integer", "null"]}}}}}}],
+                           "number": {"type": ["integer", "null"]},
+                           "kind": {"type": "string", "enum": ["text", "heading", "list", "table"]}}}}}}],
 }
 _SUMMARY = {
     "type": "object",
@@ -70,6 +85,7 @@ _SUMMARY = {
                                                "properties": {"source": {"type": "string"},
                                                               "reason": {"type": "string"}}}},
         "chunks_embedded": {"type": "integer"}, "took_s": {"type": "number"},
+        "stages_s": {"type": "object", "additionalProperties": {"type": "number"}},
     },
 }
 _HEALTH = {

@@ -1,0 +1,42 @@
+"""Questions about grades ("What was Sandwell's overall effectiveness grade in 2022?") answered from
+the judgement table: the cited span is the grade as the report prints it."""
+
+from __future__ import annotations
+
+import re
+
+from qa.filters import report_years
+from qa.metadata import grade_spans
+from qa.types import Document
+
+_ASKS_GRADE = re.compile(r"\b(?:grades?|graded|judgements?|judged|rated|ratings?|rate)\b", re.IGNORECASE)
+_AREAS = [
+    ("care_leavers", re.compile(r"\bcare leavers?\b|\bleaving care\b", re.IGNORECASE)),
+    ("children_in_care", re.compile(r"\b(?:children )?in care\b|\blooked[- ]after\b", re.IGNORECASE)),
+    ("help_and_protection", re.compile(r"\bhelp and protection\b|\bneed help\b|\bprotection\b", re.IGNORECASE)),
+    ("impact_of_leaders", re.compile(r"\bleaders?\b|\bleadership\b|\bmanagement\b", re.IGNORECASE)),
+    ("overall_effectiveness", re.compile(r"\boverall\b|\beffectiveness\b", re.IGNORECASE)),
+]
+# A table lookup is as sure as an answer gets; below 1 so a perfect reader match can still rank first.
+GRADE_SCORE = 0.95
+
+
+def judgement_asked(question: str) -> str | None:
+    """The judgement a question asks the grade of (overall effectiveness by default), or None."""
+    if not _ASKS_GRADE.search(question):
+        return None
+    return next((name for name, pattern in _AREAS if pattern.search(question)), "overall_effectiveness")
+
+
+def grade_citations(documents: list[Document], judgement: str, years: tuple[int, ...],
+                    limit: int) -> list[tuple[Document, int, int, int]]:
+    """(report, paragraph index, start, end) of the grade in the latest matching inspections, newest first."""
+    found = []
+    for document in documents:
+        if document.kind != "inspection" or (years and not report_years(document) & set(years)):
+            continue
+        span = grade_spans(document.text, document.paragraphs).get(judgement)
+        if span:
+            found.append((document, *span))
+    found.sort(key=lambda item: item[0].date or "", reverse=True)
+    return found[:limit]

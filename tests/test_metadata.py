@@ -1,0 +1,69 @@
+"""Metadata read from real reports' text (tests/samples)."""
+
+from pathlib import Path
+
+import pytest
+
+from qa.layout import structure
+from qa.loaders import extract
+from qa.metadata import authority_key, read_metadata
+
+SAMPLES = Path(__file__).parent / "samples"
+
+
+def _metadata(name: str, file_name: str = ""):
+    path = SAMPLES / name
+    text, paragraphs = structure(extract(path, path.read_bytes())[0])
+    return read_metadata(text, paragraphs, file_name)
+
+
+@pytest.mark.parametrize("name", ["worcestershire-inspection-2023.txt", "worcestershire-inspection-2023.pdf"])
+def test_ilacs_inspection(name):
+    meta = _metadata(name, "children's services inspection - 14 july 2023.txt")
+    assert meta.authority == "Worcestershire" and meta.kind == "inspection"
+    assert (meta.inspection_start, meta.inspection_end) == ("2023-05-15", "2023-05-26")
+    assert meta.published == "2023-07-14", "the report does not print it, so the file name's date is used"
+    assert meta.lead_inspector == "Rebecca Quested"
+    assert meta.framework == "ILACS standard"
+    assert meta.grades == {"impact_of_leaders": "good", "help_and_protection": "good",
+                           "children_in_care": "requires improvement", "care_leavers": "good",
+                           "overall_effectiveness": "good"}
+
+
+def test_2019_inspection_judges_children_in_care_and_care_leavers_together():
+    meta = _metadata("worcestershire-inspection-2019.txt")
+    assert meta.lead_inspector == "Peter McEntee" and meta.inspection_end == "2019-06-28"
+    assert meta.grades == {name: "requires improvement" for name in
+                           ("impact_of_leaders", "help_and_protection", "children_in_care", "overall_effectiveness")}
+
+
+def test_single_inspection_framework_report():
+    meta = _metadata("worcestershire-inspection-2017.txt")
+    assert (meta.authority, meta.framework, meta.published) == ("Worcestershire", "SIF", "2017-01-24")
+    assert (meta.inspection_start, meta.inspection_end) == ("2016-10-24", "2016-11-17")
+    assert meta.lead_inspector == "Jenny Turnross"
+    assert meta.grades == {"help_and_protection": "inadequate", "children_in_care": "inadequate",
+                           "care_leavers": "inadequate", "impact_of_leaders": "inadequate",
+                           "overall_effectiveness": "inadequate"}
+
+
+@pytest.mark.parametrize("name", ["worcestershire-focused-visit-2025.txt", "worcestershire-focused-visit-2025.pdf"])
+def test_focused_visit_letter(name):
+    meta = _metadata(name)
+    assert (meta.authority, meta.kind, meta.published) == ("Worcestershire", "focused visit", "2025-01-13")
+    assert (meta.inspection_start, meta.inspection_end) == ("2024-12-03", "2024-12-04")
+    assert meta.lead_inspector == "Rebecca Quested" and meta.grades == {}
+
+
+def test_send_inspection():
+    meta = _metadata("worcestershire-send-2024.txt")
+    assert (meta.authority, meta.kind, meta.framework) == ("Worcestershire", "send inspection", "area SEND")
+    assert (meta.inspection_start, meta.inspection_end) == ("2024-04-22", "2024-04-26")
+    assert meta.lead_inspector == "Helen Forrest"
+
+
+def test_authority_names_compare_without_council_words():
+    assert authority_key("Worcestershire County Council") == authority_key("worcestershire")
+    assert authority_key("Bournemouth, Christchurch & Poole") == "bournemouth christchurch and poole"
+    assert authority_key("The Council of the Isles of Scilly") == "isles of scilly"
+    assert authority_key("Dudley's") == "dudley"
