@@ -88,10 +88,15 @@ def scope(documents: list[Document], question: str, filters: Filters, kinds: tup
     `kinds` narrows the latest report to those types (ratings come from inspections)."""
     known = {authority_key(d.authority): d.authority for d in documents if d.authority}
     named = () if filters.authority else authorities_named(question, known)
+    years = years_named(question)
     if not filters and not named:
-        return Scope(None, years_named(question))
+        return Scope(None, years)
+    # Steering keeps reports whose authority is unknown; only an explicit filter drops them.
     chosen = [d for d in documents if filters.matches(d) and
-              (not named or authority_key(d.authority or "") in named)]
+              (not named or not d.authority or authority_key(d.authority) in named)]
+    # An authority's reports of the year the question names, when it has any.
+    of_year = [d for d in chosen if report_years(d) & set(years)]
+    chosen = of_year or chosen
     latest = asks_for_current(question) and bool(named or filters.authority)
     if latest:
         newest: dict[str, Document] = {}
@@ -101,7 +106,7 @@ def scope(documents: list[Document], question: str, filters: Filters, kinds: tup
                 if key not in newest or document.date > newest[key].date:
                     newest[key] = document
         chosen = list(newest.values()) or chosen
-    return Scope(frozenset(d.doc_id for d in chosen), years_named(question), latest)
+    return Scope(frozenset(d.doc_id for d in chosen), years, latest)
 
 
 def authorities_named(question: str, known: dict[str, str]) -> tuple[str, ...]:

@@ -50,7 +50,7 @@ class QA:
     def warm_up(self) -> None:
         """Load the model and the index now rather than on the first question."""
         self.embedder.encode(["warm up"])
-        _ = self.store
+        _ = self.store.lexicon
 
     def index_exists(self) -> bool:
         return stores.exists(self.settings.index)

@@ -68,6 +68,8 @@ def _sentences(document: Document, passage: Passage):
         paragraph = document.paragraphs[number]
         if paragraph.start >= passage.end:
             break
+        if paragraph.kind == "heading":  # a heading names a topic; it does not answer a question
+            continue
         start, end = max(paragraph.start, passage.start), min(paragraph.end, passage.end)
         for left, right in split_sentences(document.text, start, end):
             yield _Candidate(document, number, left, right, passage.score)
