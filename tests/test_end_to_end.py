@@ -115,6 +115,13 @@ def test_cli_indexes_and_answers_with_json(corpus, tmp_path):
     assert citation["paragraph"][citation["start"]:citation["end"]] == reply["answers"][0]["text"]
     result = _cli("index", "--corpus", str(corpus), "--index", str(index))
     assert "added 0, changed 0, removed 0, unchanged 5" in result.stdout
+    result = _cli("ask", "Who gives care leavers good support?", "--json", "--authority", "Exampleshire",
+                  "--kind", "inspection", "--from", "2024-01-01", "--corpus", str(corpus), "--index", str(index))
+    assert result.returncode == 0, result.stderr
+    assert {a["citation"]["source"] for a in json.loads(result.stdout)["answers"]} == {"numbered report.txt"}
+    result = _cli("ask", "Who gives care leavers good support?", "--from", "last year",
+                  "--corpus", str(corpus), "--index", str(index))
+    assert result.returncode == 1 and "filter 'date_from' must be a date as YYYY-MM-DD" in result.stderr
 
 
 def test_cli_refuses_an_index_built_with_another_model(corpus, tmp_path):
