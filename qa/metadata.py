@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import asdict, dataclass, field
 
@@ -116,6 +117,7 @@ def normalise_grade(grade: str) -> str:
     return "requires improvement" if "improvement" in grade else grade
 
 
+@functools.lru_cache(maxsize=4096)
 def authority_key(name: str) -> str:
     """A name to compare authorities by: lower case, "&" as "and", no "council" or punctuation."""
     name = re.sub(r"['’]s\b", "", name.lower().replace("&", " and "))
