@@ -15,7 +15,6 @@ from qa.clean import PAGE_BREAK, clean
 from qa.types import Paragraph
 
 _BULLET = re.compile(r"^(?:[\ue000-\uf8ff◼▪■□•●◦➢➤✓✔]\s*|[-–−─―⎯*·]\s+)")
-_NO_GLYPH = re.compile(r"")
 _NUMBERED = re.compile(r"^(\d{1,3})\.(?:\s+|$)")
 GRADES = ("Outstanding", "Good", "Requires improvement to be good", "Requires improvement",
           "Require improvement", "Inadequate", "Not judged", "Not previously inspected")
@@ -125,19 +124,19 @@ class _Builder:
         if self.current is None and self.blocks and self._continues(raw, line):
             self.current = self.blocks.pop()
         bullet = _BULLET.match(line)
-        if bullet and not line[bullet.end():]:
+        item = line[bullet.end():] if bullet else None
+        if item == "":
             # A bullet glyph alone on its line: the item follows on the next line.
             self.last_raw, self.pending_bullet = raw, True
             return
         if self.pending_bullet:
-            bullet, self.pending_bullet = _NO_GLYPH.match(line), False
+            item, self.pending_bullet = line, False
         number = _NUMBERED.match(line)
         if _TABLE_HEADER.fullmatch(line):
             self._header(line)
         elif _GRADE.fullmatch(line) and line[0].isupper() and self._row(line):
             pass
-        elif bullet:
-            item = line[bullet.end():]
+        elif item is not None:
             if self.current is not None and self.current.kind == "list":
                 self.current.lines.append(item)
             else:
