@@ -33,7 +33,8 @@ def grade_citations(documents: list[Document], judgement: str, years: tuple[int,
     """(report, paragraph index, start, end) of the grade in the latest matching inspections, newest first."""
     found = []
     for document in documents:
-        if document.kind != "inspection" or (years and not report_years(document) & set(years)):
+        if (document.kind != "inspection" or judgement not in document.meta.get("grades", {})
+                or (years and not report_years(document) & set(years))):
             continue
         span = grade_spans(document.text, document.paragraphs).get(judgement)
         if span:
