@@ -10,9 +10,6 @@ from dataclasses import asdict, dataclass, field
 from qa.types import Paragraph
 
 KINDS = ("inspection", "focused visit", "monitoring visit", "send inspection", "news", "other")
-JUDGEMENTS = ("overall_effectiveness", "impact_of_leaders", "help_and_protection", "children_in_care",
-              "care_leavers")
-GRADE_NAMES = ("outstanding", "good", "requires improvement", "inadequate")
 
 _MONTHS = ("january february march april may june july august september october november "
            "december").split()
