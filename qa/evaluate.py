@@ -118,7 +118,10 @@ def _score(item: dict, reply: Reply, texts: dict[str, str]) -> dict:
     if not item["unanswerable"]:
         first = reply.answers[:1]
         evidence = item.get("evidence") or ""
+        best_passage = (reply.answers or reply.closest)[:1]
         record.update(
+            # Whether the best passage, answered or not, was right: what a lower threshold would give.
+            candidate_hit1=any(holds_evidence(a, evidence) for a in best_passage),
             hit1=any(holds_evidence(a, evidence) for a in first),
             hit3=any(holds_evidence(a, evidence) for a in reply.answers[:3]),
             contains1=any(fold(gold) in fold(a.text) for a in first for gold in item["answers"]),
@@ -146,3 +149,24 @@ def summarise(records: list[dict]) -> dict:
         "p50_ms": round(float(np.percentile(latencies, 50)), 1) if latencies else None,
         "p95_ms": round(float(np.percentile(latencies, 95)), 1) if latencies else None,
     }
+
+
+def risk_coverage(records: list[dict], thresholds: Iterable[float]) -> list[dict]:
+    """For each score threshold: the share of questions answered (coverage), the share of those
+    answers that are wrong (risk: an unanswerable question answered, or the wrong paragraph cited),
+    and abstain / false abstain as the scorecard counts them."""
+    unanswerable = np.array([r["unanswerable"] for r in records], dtype=bool)
+    right = np.array([not r["unanswerable"] and r["candidate_hit1"] for r in records], dtype=bool)
+    scores = np.array([-np.inf if r["score"] is None else r["score"] for r in records])
+    rows = []
+    for threshold in thresholds:
+        answered = scores >= threshold
+        rows.append({
+            "threshold": round(float(threshold), 3),
+            "coverage": round(float(answered.mean()), 3),
+            "risk": round(float((answered & ~right).sum() / answered.sum()), 3) if answered.any() else 0.0,
+            "abstain": round(float((~answered[unanswerable]).mean()), 3) if unanswerable.any() else None,
+            "false_abstain": round(float((~answered[~unanswerable]).mean()), 3)
+            if (~unanswerable).any() else None,
+        })
+    return rows

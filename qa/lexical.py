@@ -42,13 +42,13 @@ def names(question: str) -> set[str]:
 
 
 class Lexicon:
-    """Inverse document frequencies over a set of texts (BM25's non-negative form)."""
+    """Inverse document frequencies over a set of texts given as term lists (BM25's non-negative form)."""
 
-    def __init__(self, texts: Iterable[str]) -> None:
+    def __init__(self, texts: Iterable[list[str]]) -> None:
         frequencies: Counter[str] = Counter()
         count = 0
-        for text in texts:
-            frequencies.update(set(terms(text)))
+        for words in texts:
+            frequencies.update(set(words))
             count += 1
         self.count = count
         self.frequencies = frequencies

@@ -17,7 +17,7 @@ from qa.filters import scope as filters_scope
 from qa.judgements import GRADE_SCORE, grade_citations, judgement_asked
 from qa.read import SentenceReader, cite
 from qa.refresh import RefreshSummary, refresh
-from qa.retrieve import query_vector, retrieve
+from qa.retrieve import query_vector, retrieve, with_context
 from qa.store import Store
 from qa.tokens import load_encoding
 from qa.types import Reply
@@ -50,7 +50,7 @@ class QA:
     def warm_up(self) -> None:
         """Load the model and the index now rather than on the first question."""
         self.embedder.encode(["warm up"])
-        _ = self.store.lexicon
+        _ = self.store.lexical
 
     def index_exists(self) -> bool:
         return stores.exists(self.settings.index)
@@ -89,7 +89,8 @@ class QA:
         store = self.store
         judgement = judgement_asked(question)
         documents = [entry.document for entry in store.entries.values()]
-        scope = filters_scope(documents, question, filters or Filters(), ("inspection",) if judgement else ())
+        query = with_context(question, history)
+        scope = filters_scope(documents, query, filters or Filters(), ("inspection",) if judgement else ())
         if judgement:
             chosen = [d for d in documents if scope.doc_ids is None or d.doc_id in scope.doc_ids]
             grades = grade_citations(chosen, judgement, scope.years, top_k)
@@ -98,7 +99,7 @@ class QA:
                                 for document, index, start, end in grades)
                 return Reply(question, True, (time.perf_counter() - began) * 1000, answers)
         vector = query_vector(self.embedder, question, list(history))
-        passages = retrieve(store, vector, self.settings.candidates, scope)
+        passages = retrieve(store, vector, query, self.settings.candidates, scope)
         answers = self.reader.read(store, question, vector, passages, top_k)
         answered = bool(answers) and answers[0].score >= self.settings.threshold
         took_ms = (time.perf_counter() - began) * 1000

@@ -1,4 +1,4 @@
-"""Question (and chat history) to ranked passages from the dense index."""
+"""Question (and chat history) to ranked passages: dense and BM25 results, fused by reciprocal rank."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ _FOLLOW_UP = re.compile(
     r"that|these|those|there)\b", re.IGNORECASE)
 _CONTENT_WORD = re.compile(r"[A-Za-z0-9']{3,}")
 HISTORY_WEIGHT = 0.6
+# Reciprocal rank fusion: a passage scores 1 / (RRF_K + rank) in each list it is in.
+RRF_K = 60
 # Added to the similarity of passages from reports of a year the question names.
 YEAR_BONUS = 0.05
 
@@ -25,6 +27,14 @@ YEAR_BONUS = 0.05
 def is_follow_up(question: str) -> bool:
     """Whether a question leans on earlier turns: it starts with "and" or similar, or is very short."""
     return bool(_FOLLOW_UP.search(question)) or len(_CONTENT_WORD.findall(question)) <= 3
+
+
+def with_context(question: str, history: Sequence[str] = ()) -> str:
+    """The question, followed by the last earlier question when it is a follow-up: its words
+    (names, years, topics) are what "it" and "there" stand for."""
+    if history and is_follow_up(question):
+        return f"{question} {history[-1]}"
+    return question
 
 
 def query_vector(embedder: Embedder, question: str, history: Sequence[str] = ()) -> np.ndarray:
@@ -36,15 +46,31 @@ def query_vector(embedder: Embedder, question: str, history: Sequence[str] = ())
     return embedder.encode([question])[0]
 
 
-def retrieve(store: Store, vector: np.ndarray, k: int, scope: Scope | None = None) -> list[Passage]:
-    """The `k` passages nearest to the query vector among the reports in scope.
+def retrieve(store: Store, vector: np.ndarray, query: str, k: int, scope: Scope | None = None) -> list[Passage]:
+    """The `k` best passages among the reports in scope: the dense index's nearest chunks to
+    `vector` and BM25's best chunks for the words of `query`, fused by reciprocal rank.
 
-    Reports of a year the question names rank a little higher."""
+    A passage's score stays its cosine similarity to the question; reports of a year the question
+    names rank a little higher."""
     scope = scope or Scope()
-    passages = store.search(vector, k, scope.doc_ids)
-    if not scope.years:
-        return passages
-    years = set(scope.years)
-    boosted = [replace(p, score=p.score + YEAR_BONUS) if report_years(store.document(p.doc_id)) & years else p
-               for p in passages]
-    return sorted(boosted, key=lambda p: -p.score)
+    allowed = None if scope.doc_ids is None else store.chunk_ids(scope.doc_ids)
+    dense = {p.chunk_id: p for p in store.search(vector, k, scope.doc_ids)}
+    lexical = [cid for cid, _ in store.lexical.search(query, k, allowed)]
+    missing = [cid for cid in lexical if cid not in dense]
+    passages = dense | {cid: store.passage(cid, float(score))
+                        for cid, score in zip(missing, store.similarity(vector, missing), strict=True)}
+    if scope.years:
+        years = set(scope.years)
+        passages = {cid: replace(p, score=p.score + YEAR_BONUS) if report_years(store.document(p.doc_id)) & years
+                    else p for cid, p in passages.items()}
+    by_similarity = sorted(dense, key=lambda cid: -passages[cid].score)
+    return [passages[cid] for cid in fuse([by_similarity, lexical])[:k]]
+
+
+def fuse(rankings: Sequence[Sequence[int]]) -> list[int]:
+    """Reciprocal rank fusion: ids ordered by the sum over rankings of 1 / (RRF_K + rank)."""
+    fused: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, item in enumerate(ranking, 1):
+            fused[item] = fused.get(item, 0.0) + 1 / (RRF_K + rank)
+    return sorted(fused, key=lambda item: -fused[item])

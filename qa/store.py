@@ -12,12 +12,15 @@ import fcntl
 import json
 import os
 import shutil
+import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import faiss
 import numpy as np
 
+from qa.bm25 import LexicalIndex
 from qa.errors import IndexMismatchError, IndexMissingError, NotFoundError
 from qa.lexical import Lexicon, terms
 from qa.types import Chunk, Document, Paragraph, Passage
@@ -51,7 +54,8 @@ class Store:
         self.built_at = built_at
         self._owners = {cid: (doc_id, n) for doc_id, entry in entries.items()
                         for n, cid in enumerate(entry.chunk_ids)}
-        self._lexicon: Lexicon | None = None
+        self._lexical: tuple[Lexicon, LexicalIndex] | None = None
+        self._lexical_lock = threading.Lock()
         self._vocabularies: dict[str, frozenset[str]] = {}
 
     def vocabulary(self, doc_id: str) -> frozenset[str]:
@@ -63,10 +67,22 @@ class Store:
     @property
     def lexicon(self) -> Lexicon:
         """Word statistics over all chunks, computed on first use (stores are not changed once served)."""
-        if self._lexicon is None:
-            self._lexicon = Lexicon(entry.document.text[chunk.start:chunk.end]
-                                    for entry in self.entries.values() for chunk in entry.chunks)
-        return self._lexicon
+        return self._lexical_indexes()[0]
+
+    @property
+    def lexical(self) -> LexicalIndex:
+        """BM25 over all chunks, computed on first use together with the lexicon."""
+        return self._lexical_indexes()[1]
+
+    def _lexical_indexes(self) -> tuple[Lexicon, LexicalIndex]:
+        if self._lexical is None:
+            with self._lexical_lock:
+                if self._lexical is None:
+                    chunks = [(cid, terms(entry.document.text[chunk.start:chunk.end]))
+                              for entry in self.entries.values()
+                              for cid, chunk in zip(entry.chunk_ids, entry.chunks, strict=True)]
+                    self._lexical = Lexicon(words for _, words in chunks), LexicalIndex(chunks)
+        return self._lexical
 
     @classmethod
     def empty(cls, fingerprint: dict, dimension: int) -> Store:
@@ -115,10 +131,7 @@ class Store:
 
     def vectors(self, doc_id: str) -> np.ndarray:
         """The stored vectors of a document's chunks, to move it without embedding again."""
-        ids = self.entries[doc_id].chunk_ids
-        if not ids:
-            return np.zeros((0, self.dimension), np.float32)
-        return np.vstack([self.index.reconstruct(cid) for cid in ids])
+        return self._reconstruct(self.entries[doc_id].chunk_ids)
 
     def search(self, vector: np.ndarray, k: int, doc_ids: frozenset[str] | None = None) -> list[Passage]:
         """The `k` chunks nearest to `vector` by inner product (cosine on normalised vectors).
@@ -130,20 +143,31 @@ class Store:
                 return []
             scores, ids = self.index.search(query, min(k, self.index.ntotal))
         else:
-            allowed = np.fromiter((cid for doc_id in doc_ids for cid in self.entries[doc_id].chunk_ids),
-                                  dtype=np.int64)
+            allowed = self.chunk_ids(doc_ids)
             if not len(allowed):
                 return []
             selector = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed))
             scores, ids = self.index.search(query, min(k, len(allowed)), params=selector)
-        passages = []
-        for score, cid in zip(scores[0], ids[0], strict=True):
-            if cid < 0:
-                continue
-            doc_id, n = self._owners[int(cid)]
-            chunk = self.entries[doc_id].chunks[n]
-            passages.append(Passage(int(cid), doc_id, chunk.start, chunk.end, float(score)))
-        return passages
+        return [self.passage(int(cid), float(score)) for score, cid in zip(scores[0], ids[0], strict=True)
+                if cid >= 0]
+
+    def chunk_ids(self, doc_ids: Iterable[str]) -> np.ndarray:
+        """The ids of the chunks of these reports."""
+        return np.fromiter((cid for doc_id in doc_ids for cid in self.entries[doc_id].chunk_ids), dtype=np.int64)
+
+    def passage(self, cid: int, score: float) -> Passage:
+        doc_id, n = self._owners[cid]
+        chunk = self.entries[doc_id].chunks[n]
+        return Passage(cid, doc_id, chunk.start, chunk.end, score)
+
+    def similarity(self, vector: np.ndarray, cids: list[int]) -> np.ndarray:
+        """Inner products of `vector` with the stored vectors of these chunks."""
+        return self._reconstruct(cids) @ vector
+
+    def _reconstruct(self, cids) -> np.ndarray:
+        if not len(cids):
+            return np.zeros((0, self.dimension), np.float32)
+        return np.vstack([self.index.reconstruct(int(cid)) for cid in cids])
 
     def save(self, root: Path) -> None:
         """Write a new generation and switch to it atomically; keep the previous one for readers."""

@@ -3,7 +3,7 @@ import json
 import pytest
 
 from qa.errors import QAError
-from qa.evaluate import best, evidence_key, exact_match, f1_score, fold, load_questions, summarise
+from qa.evaluate import best, evidence_key, exact_match, f1_score, fold, load_questions, risk_coverage, summarise
 from tests.conftest import SHARED
 
 SQUAD = SHARED / "benchmarks" / "squad_v1.1_dev"
@@ -65,3 +65,16 @@ def test_summary_counts_abstentions_separately():
     summary = summarise(records)
     assert summary["hit@1"] == 0.5 and summary["false_abstain"] == 0.5 and summary["abstain"] == 1.0
     assert summary["p50_ms"] == 20.0
+
+
+def test_risk_coverage_counts_wrong_answers_among_those_given():
+    records = [
+        {"unanswerable": False, "candidate_hit1": True, "score": 0.9},
+        {"unanswerable": False, "candidate_hit1": False, "score": 0.6},
+        {"unanswerable": True, "score": 0.5},
+        {"unanswerable": True, "score": None},
+    ]
+    low, middle, high = risk_coverage(records, [0.0, 0.55, 0.95])
+    assert (low["coverage"], low["risk"], low["abstain"], low["false_abstain"]) == (0.75, 0.667, 0.5, 0.0)
+    assert (middle["coverage"], middle["risk"], middle["abstain"]) == (0.5, 0.5, 1.0)
+    assert (high["coverage"], high["risk"], high["false_abstain"]) == (0.0, 0.0, 1.0)

@@ -1,0 +1,62 @@
+"""The answer-quality scorecard: dev.jsonl on the shipped corpus, dev_ofsted.jsonl on the full collection.
+
+    python bench/scorecard.py [--full-index DIR] [--json FILE]
+
+The full collection's index is built in --full-index on first use (about 15 minutes here: build it
+once with `qa index ../shared/ofsted --corpus ../shared/ofsted --index DIR`). Prints hit@1, hit@3,
+contains@1, F1@1, abstain, false abstain, integrity and p50/p95 latency for each file, and the
+risk-coverage curve of both together.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from qa.config import Settings
+from qa.evaluate import evaluate, load_questions, risk_coverage
+from qa.pipeline import QA
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+def run(settings: Settings, questions: Path, embedder=None) -> tuple[QA, dict]:
+    qa = QA(settings, embedder)
+    if not qa.index_exists():
+        print(f"building the index of {settings.corpus}/ in {settings.index}/ ...", flush=True)
+        qa.refresh(progress=True)
+    return qa, evaluate(qa, load_questions(questions))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--full-index", type=Path, default=Path("../full-index"))
+    parser.add_argument("--eval", type=Path, default=SHARED / "eval")
+    parser.add_argument("--json", type=Path, help="also write every question's record here")
+    args = parser.parse_args()
+    base = Settings.load()
+    results = {}
+    with tempfile.TemporaryDirectory() as shipped_index:
+        qa, results["dev.jsonl"] = run(base.with_changes(index=Path(shipped_index)), args.eval / "dev.jsonl")
+        _, results["dev_ofsted.jsonl"] = run(base.with_changes(corpus=SHARED / "ofsted", index=args.full_index),
+                                             args.eval / "dev_ofsted.jsonl", qa.embedder)
+    keys = list(results["dev.jsonl"]["summary"])
+    print(f"{'':>14}  " + "  ".join(f"{name:>16}" for name in results))
+    for key in keys:
+        print(f"{key:>14}  " + "  ".join(f"{str(r['summary'][key]):>16}" for r in results.values()))
+    records = [record for result in results.values() for record in result["questions"]]
+    print("\nrisk-coverage (both files):")
+    print(f"{'threshold':>10} {'coverage':>9} {'risk':>6} {'abstain':>8} {'false abst.':>12}")
+    for row in risk_coverage(records, np.arange(0.0, 1.0001, 0.05)):
+        print(f"{row['threshold']:>10.2f} {row['coverage']:>9.3f} {row['risk']:>6.3f} "
+              f"{row['abstain']:>8.3f} {row['false_abstain']:>12.3f}")
+    if args.json:
+        args.json.write_text(json.dumps(results, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,48 @@
+"""Lexical retrieval: BM25 (Lucene's non-negative IDF, from bm25s) over the indexed chunks.
+
+Names, places, years and jargon (LADO, PLO, MASH) are where exact words beat embeddings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import bm25s
+import numpy as np
+
+from qa.lexical import terms
+
+
+class LexicalIndex:
+    """BM25 scores of chunks for a question; chunks are given as (chunk id, term list)."""
+
+    def __init__(self, chunks: Iterable[tuple[int, list[str]]], k1: float = 1.2, b: float = 0.75) -> None:
+        ids, tokens = [], []
+        for cid, words in chunks:
+            ids.append(cid)
+            tokens.append(words)
+        self.ids = np.array(ids, dtype=np.int64)
+        self._rows = {cid: row for row, cid in enumerate(ids)}
+        self._model = bm25s.BM25(method="lucene", k1=k1, b=b)
+        if tokens:
+            self._model.index(tokens, show_progress=False)
+
+    def search(self, question: str, k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """Up to `k` (chunk id, score) pairs with a positive score, best first; only chunk ids in
+        `allowed` when given."""
+        if not len(self.ids):
+            return []
+        vocabulary = self._model.vocab_dict
+        words = [word for word in dict.fromkeys(terms(question)) if word in vocabulary]
+        if not words:
+            return []
+        mask = None
+        if allowed is not None:
+            mask = np.zeros(len(self.ids), dtype=np.float32)
+            mask[[self._rows[cid] for cid in allowed.tolist() if cid in self._rows]] = 1.0
+        scores = self._model.get_scores(words, weight_mask=mask)
+        k = min(k, int(np.count_nonzero(scores > 0)))
+        if k == 0:
+            return []
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [(int(self.ids[row]), float(scores[row])) for row in top]
