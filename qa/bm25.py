@@ -4,12 +4,16 @@ Names, places, years and jargon (LADO, PLO, MASH) are where exact words beat emb
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 
 import bm25s
 import numpy as np
 
 from qa.lexical import terms
+
+# bm25s sets its logger to DEBUG and prints every index build.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 
 class LexicalIndex:

@@ -1,12 +1,13 @@
-"""Questions about grades ("What was Sandwell's overall effectiveness grade in 2022?") answered from
-the judgement table: the cited span is the grade as the report prints it."""
+"""Questions that a report's front page answers: grades ("What was Sandwell's overall effectiveness
+grade in 2022?") from the judgement table, the lead inspector and the inspection dates from the
+lines that name them. The cited span is the value as the report prints it."""
 
 from __future__ import annotations
 
 import re
 
 from qa.filters import report_years
-from qa.metadata import grade_spans
+from qa.metadata import fact_spans, grade_spans
 from qa.types import Document
 
 _ASKS_GRADE = re.compile(r"\b(?:grades?|graded|judgements?|judged|rated|ratings?|rate)\b", re.IGNORECASE)
@@ -17,12 +18,22 @@ _AREAS = [
     ("impact_of_leaders", re.compile(r"\bleaders?\b|\bleadership\b|\bmanagement\b", re.IGNORECASE)),
     ("overall_effectiveness", re.compile(r"\boverall\b|\beffectiveness\b", re.IGNORECASE)),
 ]
-# A table lookup is as sure as an answer gets; below 1 so a perfect reader match can still rank first.
+_FACTS = [
+    ("lead_inspector", re.compile(r"\blead inspector\b|\bwho (?:led|inspected|carried out)\b.{0,80}\binspection\b|"
+                                  r"\bwho inspected\b", re.IGNORECASE)),
+    ("inspection_dates", re.compile(r"\binspection dates?\b|\bwhen (?:did|was|were)\b.{0,80}\b(?:inspection|inspected)\b",
+                                    re.IGNORECASE)),
+]
+# A front-page lookup is as sure as an answer gets; below 1 so a perfect reader match can still rank first.
 GRADE_SCORE = 0.95
 
 
 def judgement_asked(question: str) -> str | None:
-    """The judgement a question asks the grade of (overall effectiveness by default), or None."""
+    """What a question asks of the front page: "lead_inspector", "inspection_dates", the judgement
+    it asks the grade of (overall effectiveness by default), or None."""
+    fact = next((name for name, pattern in _FACTS if pattern.search(question)), None)
+    if fact:
+        return fact
     if not _ASKS_GRADE.search(question):
         return None
     return next((name for name, pattern in _AREAS if pattern.search(question)), "overall_effectiveness")
@@ -30,13 +41,16 @@ def judgement_asked(question: str) -> str | None:
 
 def grade_citations(documents: list[Document], judgement: str, years: tuple[int, ...],
                     limit: int) -> list[tuple[Document, int, int, int]]:
-    """(report, paragraph index, start, end) of the grade in the latest matching inspections, newest first."""
+    """(report, paragraph index, start, end) of the value asked for in the latest matching
+    inspections, newest first."""
+    facts = judgement in dict(_FACTS)
     found = []
     for document in documents:
-        if (document.kind != "inspection" or judgement not in document.meta.get("grades", {})
-                or (years and not report_years(document) & set(years))):
+        if document.kind != "inspection" or (years and not report_years(document) & set(years)):
             continue
-        span = grade_spans(document.text, document.paragraphs).get(judgement)
+        if not facts and judgement not in document.meta.get("grades", {}):
+            continue
+        span = (fact_spans if facts else grade_spans)(document.text, document.paragraphs).get(judgement)
         if span:
             found.append((document, *span))
     found.sort(key=lambda item: item[0].date or "", reverse=True)

@@ -229,6 +229,25 @@ def grade_spans(text: str, paragraphs: tuple[Paragraph, ...]) -> dict[str, tuple
     return spans
 
 
+def fact_spans(text: str, paragraphs: tuple[Paragraph, ...]) -> dict[str, tuple[int, int, int]]:
+    """The lead inspector's name and the inspection dates as (paragraph index, start, end), where
+    the report prints them."""
+    found = {}
+    for name, pattern, where in (("lead_inspector", _LEAD, (0, 6000)), ("lead_inspector", _LEAD, (-3000, None)),
+                                 ("inspection_dates", _INSPECTION_DATES, (0, 6000))):
+        offset = max(0, len(text) + where[0]) if where[0] < 0 else where[0]
+        match = pattern.search(text, offset, where[1] or len(text))
+        if name in found or not match:
+            continue
+        start, end = match.span(1)
+        value = text[start:end]
+        start, end = start + len(value) - len(value.lstrip()), end - len(value) + len(value.rstrip())
+        index = next((i for i, p in enumerate(paragraphs) if p.start <= start and end <= p.end), None)
+        if index is not None and end > start:
+            found[name] = (index, start, end)
+    return found
+
+
 def _grades(text: str, paragraphs: tuple[Paragraph, ...]) -> dict[str, str]:
     """Grades by judgement, normalised ("requires improvement to be good" is "requires improvement")."""
     return {name: normalise_grade(_GRADE_AT_END.search(text[start:end]).group(1))

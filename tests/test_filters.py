@@ -82,6 +82,19 @@ def test_grade_question_is_answered_from_the_judgement_table_of_that_year(engine
     assert leaders.text == "Inadequate" and "Leadership, management and governance" in leaders.citation.paragraph
 
 
+def test_lead_inspector_and_inspection_dates_come_from_the_lines_that_name_them(engine):
+    lead = engine.ask("Who was the lead inspector for Worcestershire's 2019 inspection?").answers[0]
+    assert lead.text == "Peter McEntee" and lead.citation.date == "2019-07-29"
+    assert lead.citation.paragraph[lead.citation.start:lead.citation.end] == lead.text
+    dates = engine.ask("When did the 2023 inspection of Worcestershire take place?").answers[0]
+    assert dates.text == "15 to 26 May 2023" and dates.citation.date == "2023-07-14"
+    assert "Inspection dates: 15 to 26 May 2023" in dates.citation.paragraph
+    signed = engine.ask("Who was the lead inspector of Worcestershire in 2017?").answers[0]
+    assert signed.text == "Jenny Turnross" and signed.citation.date == "2017-01-24"
+    latest = engine.ask("Who led the inspection of Worcestershire?").answers[0]
+    assert latest.text == "Rebecca Quested" and latest.citation.date == "2023-07-14"
+
+
 def test_current_state_question_uses_the_latest_inspection_and_says_its_date(engine):
     reply = engine.ask("How is Worcestershire rated?")
     assert reply.answered and reply.answers[0].text == "Good"
