@@ -26,6 +26,12 @@ class Settings:
     candidates: int = 12
     # Chosen on the dev sets as described in README ("How 'not found' is decided").
     threshold: float = 0.40
+    # The span reader: "builtin" (the model in qa/models/reader), a folder holding reader.onnx and
+    # tokenizer.json, or "off" (answers are whole sentences).
+    reader: str = "builtin"
+    # The reader's least margin over "no answer" (start + end logits) for cutting a sentence to its
+    # span; chosen on the scorecard (bench/scorecard.py): 0 cut too often, 3 gave the best F1@1.
+    span_margin: float = 3.0
     max_question_chars: int = 2000
     batch_size: int = 32
     # Uploads and deletions through the API need this bearer token; empty disables them.

@@ -83,5 +83,6 @@ def cite(document: Document, index: int, start: int, end: int, score: float) -> 
         paragraph=document.text[paragraph.start:paragraph.end], paragraph_number=paragraph.number,
         section=document.section(index), authority=document.authority, kind=document.kind,
         reference=document.reference(index),
-        start=start - paragraph.start, end=end - paragraph.start, doc_start=start, doc_end=end)
+        start=start - paragraph.start, end=end - paragraph.start, doc_start=start, doc_end=end,
+        sentence_start=start - paragraph.start, sentence_end=end - paragraph.start)
     return Answer(document.text[start:end], score, citation)

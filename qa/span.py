@@ -78,11 +78,15 @@ def batch(windows: list[Window]) -> dict[str, np.ndarray]:
 
 
 def best_span(window: Window, start_logits: np.ndarray, end_logits: np.ndarray,
-              max_tokens: int = MAX_ANSWER_TOKENS) -> Span | None:
-    """The highest-scoring span of passage tokens at most `max_tokens` long, or None."""
+              within: tuple[int, int] | None = None, max_tokens: int = MAX_ANSWER_TOKENS) -> Span | None:
+    """The highest-scoring span of passage tokens at most `max_tokens` long, or None; only tokens
+    inside the passage's character range `within` when given."""
     size = len(window.ids)
     starts, ends = start_logits[:size], end_logits[:size]
-    tokens = np.flatnonzero(window.passage)
+    allowed = window.passage
+    if within is not None:
+        allowed = allowed & (window.starts >= within[0]) & (window.ends <= within[1])
+    tokens = np.flatnonzero(allowed)
     if tokens.size == 0:
         return None
     # scores[i, j] = start of token i + end of token j, for j in [i, i + max_tokens).

@@ -105,6 +105,9 @@ class Citation:
     end: int
     doc_start: int
     doc_end: int
+    # The sentence holding the answer, in the paragraph (equal to start and end for a sentence answer).
+    sentence_start: int
+    sentence_end: int
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)

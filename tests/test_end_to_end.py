@@ -72,8 +72,10 @@ def test_reply_json_has_the_agreed_shape(seeds_qa):
     assert set(reply) >= {"question", "answered", "took_ms", "answers"}
     citation = reply["answers"][0]["citation"]
     assert set(citation) == {"doc_id", "title", "date", "source", "paragraph", "paragraph_number", "section",
-                             "authority", "kind", "reference", "start", "end", "doc_start", "doc_end"}
+                             "authority", "kind", "reference", "start", "end", "doc_start", "doc_end",
+                             "sentence_start", "sentence_end"}
     assert citation["paragraph"][citation["start"]:citation["end"]] == reply["answers"][0]["text"]
+    assert citation["sentence_start"] <= citation["start"] < citation["end"] <= citation["sentence_end"]
 
 
 def test_chunks_fit_what_the_model_reads(seeds_qa):

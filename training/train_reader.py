@@ -140,9 +140,9 @@ def export(args) -> None:
 
 def score(args) -> None:
     """EM/F1 on the never-trained test articles; abstention on the held-out SQuAD 2.0 articles."""
-    from qa.span_reader import SpanModelRunner
+    from qa.span_reader import SpanModel
 
-    runner = SpanModelRunner(args.model)
+    runner = SpanModel(args.model)
     test = squad.test_examples()
     if args.limit:
         test = test[:args.limit]

@@ -9,7 +9,7 @@ _NULLABLE_STRING = {"type": ["string", "null"]}
 _CITATION = {
     "type": "object",
     "required": ["doc_id", "title", "date", "source", "paragraph", "paragraph_number", "section", "authority",
-                 "kind", "reference", "start", "end", "doc_start", "doc_end"],
+                 "kind", "reference", "start", "end", "doc_start", "doc_end", "sentence_start", "sentence_end"],
     "properties": {
         "doc_id": {"type": "string"}, "title": {"type": "string"}, "date": _NULLABLE_STRING,
         "source": {"type": "string"}, "paragraph": {"type": "string"},
@@ -17,6 +17,8 @@ _CITATION = {
         "authority": _NULLABLE_STRING, "kind": {"type": "string"}, "reference": {"type": "string"},
         "start": {"type": "integer", "minimum": 0}, "end": {"type": "integer", "minimum": 0},
         "doc_start": {"type": "integer", "minimum": 0}, "doc_end": {"type": "integer", "minimum": 0},
+        "sentence_start": {"type": "integer", "minimum": 0, "description": "the sentence holding the answer"},
+        "sentence_end": {"type": "integer", "minimum": 0},
     },
 }
 _ANSWER = {

@@ -39,9 +39,13 @@ function answerCard(answer, kind) {
   const card = element("li", "answer " + kind);
   const quote = element("blockquote", "paragraph");
   // Highlight by offsets into the paragraph, never by searching for the text again.
-  quote.append(document.createTextNode(c.paragraph.slice(0, c.start)));
-  quote.append(element("mark", null, c.paragraph.slice(c.start, c.end)));
-  quote.append(document.createTextNode(c.paragraph.slice(c.end)));
+  // A short answer is shown inside its sentence, which is underlined; the answer is marked.
+  const sentence = element("span", "sentence");
+  sentence.append(document.createTextNode(c.paragraph.slice(c.sentence_start, c.start)));
+  sentence.append(element("mark", null, c.paragraph.slice(c.start, c.end)));
+  sentence.append(document.createTextNode(c.paragraph.slice(c.end, c.sentence_end)));
+  quote.append(document.createTextNode(c.paragraph.slice(0, c.sentence_start)), sentence,
+               document.createTextNode(c.paragraph.slice(c.sentence_end)));
   card.append(quote, citationLine(answer));
   card.append(element("p", "score", confidence(answer.score) + " (score " + answer.score.toFixed(2) + ")"));
   return card;

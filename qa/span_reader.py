@@ -1,0 +1,112 @@
+"""The trained span reader: the exact words of a cited sentence that answer the question.
+
+The model (all-MiniLM-L6-v2 with a start/end head, trained by `training/train_reader.py`, int8
+ONNX) reads the question with the cited paragraph and marks the best span inside the sentence
+the sentence reader chose. Its margin over "no answer" says how sure it is.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from qa.errors import ConfigError
+from qa.span import Span, SpanTokenizer, batch, best_span
+from qa.types import Answer
+
+MODEL_DIR = Path(__file__).resolve().parent / "models" / "reader"
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the model found in one passage: the span (character offsets in the passage, or None)
+    and its margin over the no-answer option (start + end logits)."""
+
+    span: Span | None
+
+    @property
+    def margin(self) -> float:
+        return self.span.score - self.span.null if self.span else float("-inf")
+
+
+class SpanModel:
+    """Runs the reader with onnxruntime; loaded on first use, shared by all threads."""
+
+    def __init__(self, folder: Path = MODEL_DIR, threads: int = 2) -> None:
+        self.folder = Path(folder)
+        self.threads = threads
+        self._session = None
+        self._tokenizer: SpanTokenizer | None = None
+        self._lock = threading.Lock()
+
+    def _load(self):
+        if self._session is None:
+            with self._lock:
+                if self._session is None:
+                    import onnxruntime
+
+                    model = self.folder / "reader.onnx"
+                    if not model.is_file():
+                        raise ConfigError(f"no reader model at {model}")
+                    options = onnxruntime.SessionOptions()
+                    options.intra_op_num_threads = self.threads
+                    options.inter_op_num_threads = 1
+                    self._tokenizer = SpanTokenizer(self.folder / "tokenizer.json")
+                    self._session = onnxruntime.InferenceSession(str(model), options,
+                                                                 providers=["CPUExecutionProvider"])
+        return self._session, self._tokenizer
+
+    def read(self, question: str, passages: Sequence[str],
+             within: Sequence[tuple[int, int] | None] | None = None) -> list[Reading]:
+        """The best span of each passage (inside its `within` character range when given)."""
+        if not passages:
+            return []
+        session, tokenizer = self._load()
+        within = within or [None] * len(passages)
+        windows = [tokenizer.windows(question, passage) for passage in passages]
+        flat = [window for group in windows for window in group]
+        starts, ends = session.run(["start_logits", "end_logits"], batch(flat))
+        readings, row = [], 0
+        for group, limit in zip(windows, within, strict=True):
+            spans = [best_span(window, starts[row + n], ends[row + n], limit) for n, window in enumerate(group)]
+            row += len(group)
+            found = [span for span in spans if span is not None]
+            readings.append(Reading(max(found, key=lambda s: s.score - s.null) if found else None))
+        return readings
+
+    def best(self, question: str, passage: str) -> Span | None:
+        return self.read(question, [passage])[0].span
+
+
+def span_model(setting: str) -> SpanModel | None:
+    """The reader a `reader` setting names: "builtin", a folder, or "off" (None)."""
+    if setting == "off":
+        return None
+    folder = MODEL_DIR if setting == "builtin" else Path(setting)
+    if not (folder / "reader.onnx").is_file() or not (folder / "tokenizer.json").is_file():
+        raise ConfigError(f"reader {setting!r}: {folder}/ needs reader.onnx and tokenizer.json")
+    return SpanModel(folder)
+
+
+def narrow(model: SpanModel, question: str, answers: Sequence[Answer], min_margin: float) -> list[Answer]:
+    """Each sentence answer cut to the span the model marks inside it, when the model's margin over
+    "no answer" is at least `min_margin`; the sentence stays in the citation as context."""
+    if not answers:
+        return []
+    readings = model.read(question, [a.citation.paragraph for a in answers],
+                          [(a.citation.start, a.citation.end) for a in answers])
+    narrowed = []
+    for answer, reading in zip(answers, readings, strict=True):
+        citation = answer.citation
+        if reading.span is None or reading.margin < min_margin:
+            narrowed.append(answer)
+            continue
+        start, end = reading.span.start, reading.span.end
+        shift = citation.doc_start - citation.start
+        narrowed.append(Answer(citation.paragraph[start:end], answer.score, replace(
+            citation, start=start, end=end, doc_start=shift + start, doc_end=shift + end)))
+    return narrowed
