@@ -37,6 +37,11 @@ class Span:
     score: float  # start + end logit
     null: float  # the window's no-answer logit (start + end of [CLS])
 
+    @property
+    def margin(self) -> float:
+        """How much the span beats "no answer"."""
+        return self.score - self.null
+
 
 class SpanTokenizer:
     """Windows over a passage for a question, from a BERT WordPiece `tokenizer.json`."""

@@ -9,28 +9,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
-
-import numpy as np
 
 from qa.errors import ConfigError
 from qa.span import Span, SpanTokenizer, batch, best_span
 from qa.types import Answer
 
 MODEL_DIR = Path(__file__).resolve().parent / "models" / "reader"
-
-
-@dataclass(frozen=True)
-class Reading:
-    """What the model found in one passage: the span (character offsets in the passage, or None)
-    and its margin over the no-answer option (start + end logits)."""
-
-    span: Span | None
-
-    @property
-    def margin(self) -> float:
-        return self.span.score - self.span.null if self.span else float("-inf")
 
 
 class SpanModel:
@@ -61,8 +47,8 @@ class SpanModel:
         return self._session, self._tokenizer
 
     def read(self, question: str, passages: Sequence[str],
-             within: Sequence[tuple[int, int] | None] | None = None) -> list[Reading]:
-        """The best span of each passage (inside its `within` character range when given)."""
+             within: Sequence[tuple[int, int] | None] | None = None) -> list[Span | None]:
+        """The best span of each passage (inside its `within` character range when given), or None."""
         if not passages:
             return []
         session, tokenizer = self._load()
@@ -70,16 +56,16 @@ class SpanModel:
         windows = [tokenizer.windows(question, passage) for passage in passages]
         flat = [window for group in windows for window in group]
         starts, ends = session.run(["start_logits", "end_logits"], batch(flat))
-        readings, row = [], 0
+        chosen, row = [], 0
         for group, limit in zip(windows, within, strict=True):
             spans = [best_span(window, starts[row + n], ends[row + n], limit) for n, window in enumerate(group)]
             row += len(group)
             found = [span for span in spans if span is not None]
-            readings.append(Reading(max(found, key=lambda s: s.score - s.null) if found else None))
-        return readings
+            chosen.append(max(found, key=lambda span: span.margin) if found else None)
+        return chosen
 
     def best(self, question: str, passage: str) -> Span | None:
-        return self.read(question, [passage])[0].span
+        return self.read(question, [passage])[0]
 
 
 def span_model(setting: str) -> SpanModel | None:
@@ -97,15 +83,15 @@ def narrow(model: SpanModel, question: str, answers: Sequence[Answer], min_margi
     "no answer" is at least `min_margin`; the sentence stays in the citation as context."""
     if not answers:
         return []
-    readings = model.read(question, [a.citation.paragraph for a in answers],
-                          [(a.citation.start, a.citation.end) for a in answers])
+    spans = model.read(question, [a.citation.paragraph for a in answers],
+                       [(a.citation.start, a.citation.end) for a in answers])
     narrowed = []
-    for answer, reading in zip(answers, readings, strict=True):
+    for answer, span in zip(answers, spans, strict=True):
         citation = answer.citation
-        if reading.span is None or reading.margin < min_margin:
+        if span is None or span.margin < min_margin:
             narrowed.append(answer)
             continue
-        start, end = reading.span.start, reading.span.end
+        start, end = span.start, span.end
         shift = citation.doc_start - citation.start
         narrowed.append(Answer(citation.paragraph[start:end], answer.score, replace(
             citation, start=start, end=end, doc_start=shift + start, doc_end=shift + end)))

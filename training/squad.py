@@ -1,11 +1,8 @@
-"""SQuAD files: the split used to train and score the span reader, and the official v1.1 metric."""
+"""SQuAD files: the split used to train and score the span reader."""
 
 from __future__ import annotations
 
 import json
-import re
-import string
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,28 +66,3 @@ def test_examples() -> list[Example]:
 
 def abstention_examples() -> list[Example]:
     return list(examples(SQUAD2, set(ABSTENTION_TITLES)))
-
-
-# The official SQuAD v1.1 evaluation, as its script defines it.
-def normalize_answer(text: str) -> str:
-    text = "".join(ch for ch in text.lower() if ch not in set(string.punctuation))
-    text = re.sub(r"\b(a|an|the)\b", " ", text)
-    return " ".join(text.split())
-
-
-def exact_match(prediction: str, truth: str) -> float:
-    return float(normalize_answer(prediction) == normalize_answer(truth))
-
-
-def f1(prediction: str, truth: str) -> float:
-    predicted, gold = normalize_answer(prediction).split(), normalize_answer(truth).split()
-    common = Counter(predicted) & Counter(gold)
-    same = sum(common.values())
-    if same == 0:
-        return 0.0
-    precision, recall = same / len(predicted), same / len(gold)
-    return 2 * precision * recall / (precision + recall)
-
-
-def best(metric, prediction: str, truths: tuple[str, ...]) -> float:
-    return max(metric(prediction, truth) for truth in truths)

@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import squad  # noqa: E402
 
 from qa.embed import resolve_model  # noqa: E402
+from qa.evaluate import best, exact_match, f1_score  # noqa: E402
 from qa.span import SpanTokenizer, Window, batch, token_targets  # noqa: E402
 
 MODEL_DIR = Path(__file__).resolve().parents[1] / "qa" / "models" / "reader"
@@ -151,8 +152,8 @@ def score(args) -> None:
     for example in test:
         span = runner.best(example.question, example.context)
         text = example.context[span.start:span.end] if span else ""
-        em += squad.best(squad.exact_match, text, example.answers)
-        f1 += squad.best(squad.f1, text, example.answers)
+        em += best(exact_match, text, example.answers)
+        f1 += best(f1_score, text, example.answers)
     took = time.time() - began
     print(f"SQuAD v1.1 test_titles ({len(test)} questions): EM {100 * em / len(test):.1f} "
           f"F1 {100 * f1 / len(test):.1f} ({1000 * took / len(test):.0f} ms a question)")
@@ -162,7 +163,7 @@ def score(args) -> None:
     margins, answerable = [], []
     for example in held:
         span = runner.best(example.question, example.context)
-        margins.append(span.score - span.null if span else -np.inf)
+        margins.append(span.margin if span else -np.inf)
         answerable.append(example.answerable)
     margins, answerable = np.array(margins), np.array(answerable)
     for threshold in (-2.0, 0.0, 2.0):
