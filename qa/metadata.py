@@ -43,6 +43,8 @@ _KIND_PATTERNS = [
                               r"\b(?:Re-?)?inspection of services for children in need|"
                               r"\bInspection of looked after children", re.I)),
 ]
+# Where the front page's lines (type, dates, authority) are looked for.
+_HEAD = 4000
 _PUBLISHED = re.compile(r"Report published:?\s*(\d{1,2} \w+ \d{4})", re.IGNORECASE)
 _INSPECTION_DATES = re.compile(r"Inspection dates?:\s*([^\n]+)", re.IGNORECASE)
 _VISIT_DATES = re.compile(r"(?:focused|monitoring) visit to .{0,120}? on (\d[^.]{4,60}\d{4})", re.I | re.S)
@@ -85,7 +87,7 @@ class Metadata:
 
 def read_metadata(text: str, paragraphs: tuple[Paragraph, ...], file_name: str = "") -> Metadata:
     """Metadata from a report's stored text; the file name only supplies a date the text lacks."""
-    head = text[:4000]
+    head = text[:_HEAD]
     flat = " ".join(text[:1500].split())
     kind = _kind(flat)
     start, end = _inspection_dates(head)
@@ -173,8 +175,13 @@ def _inspection_dates(head: str) -> tuple[str | None, str | None]:
     return None, None
 
 
+def _lead_line(text: str) -> re.Match | None:
+    """The "Lead inspector: NAME" line, on the front page or at the end of the report."""
+    return _LEAD.search(text, 0, 6000) or _LEAD.search(text, max(0, len(text) - 3000))
+
+
 def _lead_inspector(text: str, kind: str) -> str | None:
-    match = _LEAD.search(text[:6000]) or _LEAD.search(text[-3000:])
+    match = _lead_line(text)
     if match:
         return " ".join(match.group(1).split())
     match = _LEAD_AFTER.search(text[-3000:])
@@ -233,11 +240,9 @@ def fact_spans(text: str, paragraphs: tuple[Paragraph, ...]) -> dict[str, tuple[
     """The lead inspector's name and the inspection dates as (paragraph index, start, end), where
     the report prints them."""
     found = {}
-    for name, pattern, where in (("lead_inspector", _LEAD, (0, 6000)), ("lead_inspector", _LEAD, (-3000, None)),
-                                 ("inspection_dates", _INSPECTION_DATES, (0, 6000))):
-        offset = max(0, len(text) + where[0]) if where[0] < 0 else where[0]
-        match = pattern.search(text, offset, where[1] or len(text))
-        if name in found or not match:
+    for name, match in (("lead_inspector", _lead_line(text)),
+                        ("inspection_dates", _INSPECTION_DATES.search(text, 0, _HEAD))):
+        if not match:
             continue
         start, end = match.span(1)
         value = text[start:end]
