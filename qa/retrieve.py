@@ -54,7 +54,7 @@ def retrieve(store: Store, vector: np.ndarray, query: str, k: int, scope: Scope 
     names rank a little higher."""
     scope = scope or Scope()
     allowed = None if scope.doc_ids is None else store.chunk_ids(scope.doc_ids)
-    dense = {p.chunk_id: p for p in store.search(vector, k, scope.doc_ids)}
+    dense = {p.chunk_id: p for p in store.search(vector, k, allowed)}
     lexical = [cid for cid, _ in store.lexical.search(query, k, allowed)]
     missing = [cid for cid in lexical if cid not in dense]
     passages = dense | {cid: store.passage(cid, float(score))

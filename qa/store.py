@@ -133,17 +133,16 @@ class Store:
         """The stored vectors of a document's chunks, to move it without embedding again."""
         return self._reconstruct(self.entries[doc_id].chunk_ids)
 
-    def search(self, vector: np.ndarray, k: int, doc_ids: frozenset[str] | None = None) -> list[Passage]:
+    def search(self, vector: np.ndarray, k: int, allowed: np.ndarray | None = None) -> list[Passage]:
         """The `k` chunks nearest to `vector` by inner product (cosine on normalised vectors).
 
-        With `doc_ids`, only chunks of those reports are searched."""
+        With `allowed` (see `chunk_ids`), only those chunks are searched."""
         query = vector.reshape(1, -1).astype(np.float32)
-        if doc_ids is None:
+        if allowed is None:
             if self.index.ntotal == 0:
                 return []
             scores, ids = self.index.search(query, min(k, self.index.ntotal))
         else:
-            allowed = self.chunk_ids(doc_ids)
             if not len(allowed):
                 return []
             selector = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed))
