@@ -21,8 +21,8 @@ _AREAS = [
 _FACTS = [
     ("lead_inspector", re.compile(r"\blead inspector\b|\bwho (?:led|inspected|carried out)\b.{0,80}\binspection\b|"
                                   r"\bwho inspected\b", re.IGNORECASE)),
-    ("inspection_dates", re.compile(r"\binspection dates?\b|\bwhen (?:did|was|were)\b.{0,80}\b(?:inspection|inspected)\b",
-                                    re.IGNORECASE)),
+    ("inspection_dates", re.compile(r"\binspection dates?\b|"
+                                    r"\bwhen (?:did|was|were)\b.{0,80}\b(?:inspection|inspected)\b", re.IGNORECASE)),
 ]
 # A front-page lookup is as sure as an answer gets; below 1 so a perfect reader match can still rank first.
 GRADE_SCORE = 0.95
