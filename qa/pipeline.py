@@ -50,8 +50,10 @@ class QA:
         return self._store
 
     def warm_up(self) -> None:
-        """Load the model and the index now rather than on the first question."""
+        """Load the models and the index now rather than on the first question."""
         self.embedder.encode(["warm up"])
+        if self.spans is not None:
+            self.spans.best("warm up", "warm up")
         _ = self.store.lexical
 
     def index_exists(self) -> bool:
