@@ -42,7 +42,7 @@ def query_vector(embedder: Embedder, question: str, history: Sequence[str] = ())
     if history and is_follow_up(question):
         vectors = embedder.encode([question, history[-1]])
         vector = vectors[0] + HISTORY_WEIGHT * vectors[1]
-        return (vector / np.linalg.norm(vector)).astype(np.float32)
+        return (vector / max(float(np.linalg.norm(vector)), 1e-12)).astype(np.float32)
     return embedder.encode([question])[0]
 
 

@@ -176,6 +176,11 @@ def test_upload_refusals(client, engine):
     cases = [
         (_upload(client, "x.txt", b"text", headers={}), 401),
         (_upload(client, "x.txt", b"text", headers={"Authorization": "Bearer wrong"}), 401),
+        (_upload(client, "x.txt", b"text", headers={"Authorization": f"Basic {TOKEN}"}), 401),
+        (_upload(client, "x.txt", b"text", headers={"Authorization": f"Bearer {TOKEN}x"}), 401),
+        (client.post("/api/reports", json={"file": "report text"}, headers=AUTH), 400),
+        (_upload(client, "fake.pdf", b"plain text named as a PDF"), 400),
+        (_upload(client, "fake.docx", b"plain text named as a Word document"), 400),
         (_upload(client, "report.exe", b"MZ binary"), 415),
         (_upload(client, "no-suffix", b"text"), 415),
         (_upload(client, "junk.txt", b"\x00\x01\x02" * 100), 400),
@@ -189,6 +194,16 @@ def test_upload_refusals(client, engine):
         assert response.status_code == status, response.get_json()
         conforms(response, "Error")
     assert sorted(p.name for p in engine.settings.corpus.iterdir()) == before
+
+
+def test_a_duplicate_name_replaces_the_report_and_keeps_one_file(client, engine):
+    for text in (b"First version: the adoption panel meets monthly.", b"Second version: the panel meets weekly."):
+        response = _upload(client, "sub/dir/panel.txt", text)
+        assert response.status_code == 200
+    assert response.get_json()["changed"] == ["panel.txt"]
+    assert [p.name for p in engine.settings.corpus.glob("*panel*")] == ["panel.txt"]
+    assert "weekly" in engine.store.entry("panel").document.text
+    assert client.delete("/api/reports/panel", headers=AUTH).status_code == 200
 
 
 def test_admin_endpoints_are_disabled_without_a_token(engine):
