@@ -70,8 +70,11 @@ class QA:
         settings = self.settings
         roots = [Path(path) for path in paths] if paths else [settings.corpus]
         with stores.writer_lock(settings.index):
+            served = self._store
             if rebuild or not stores.exists(settings.index):
                 store = Store.empty(settings.fingerprint(), self.embedder.dimension)
+            elif served is not None and served.generation == stores.current_generation(settings.index):
+                store = served.copy()  # what is on disk already, without reading it again
             else:
                 store = Store.load(settings.index, settings.fingerprint())
             summary = refresh(store, roots, settings.corpus, self.chunker(), self.embedder, progress)
@@ -79,10 +82,10 @@ class QA:
                 with summary.timings.stage("write"):
                     store.save(settings.index)
                 summary.took_s += summary.timings.seconds["write"]
-            if self._store is not None:
-                # A store that is being served gets its BM25 index before the swap, so that no
-                # question waits for it (about 5 s for the whole collection).
-                _ = store.lexical
+            elif served is not None and served.generation == store.generation:
+                return summary  # nothing changed: keep serving the same store
+            if served is not None:
+                store.build_lexical_after(served)
             self._store = store
         return summary
 

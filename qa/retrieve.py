@@ -55,7 +55,7 @@ def retrieve(store: Store, vector: np.ndarray, query: str, k: int, scope: Scope 
     scope = scope or Scope()
     allowed = None if scope.doc_ids is None else store.chunk_ids(scope.doc_ids)
     dense = {p.chunk_id: p for p in store.search(vector, k, allowed)}
-    lexical = [cid for cid, _ in store.lexical.search(query, k, allowed)]
+    lexical = [cid for cid, _ in store.lexical.search(query, k, allowed) if cid in store]
     missing = [cid for cid in lexical if cid not in dense]
     passages = dense | {cid: store.passage(cid, float(score))
                         for cid, score in zip(missing, store.similarity(vector, missing), strict=True)}

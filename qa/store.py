@@ -54,9 +54,29 @@ class Store:
         self.built_at = built_at
         self._owners = {cid: (doc_id, n) for doc_id, entry in entries.items()
                         for n, cid in enumerate(entry.chunk_ids)}
+        self.generation: str | None = None
         self._lexical: tuple[Lexicon, LexicalIndex] | None = None
+        self._carried: tuple[Lexicon, LexicalIndex] | None = None
         self._lexical_lock = threading.Lock()
         self._vocabularies: dict[str, frozenset[str]] = {}
+
+    def copy(self) -> Store:
+        """An independent copy to change (documents are immutable and shared)."""
+        twin = Store(self.fingerprint, faiss.clone_index(self.index), dict(self.entries), self.next_id,
+                     self.built_at)
+        twin.generation = self.generation
+        twin._vocabularies = dict(self._vocabularies)
+        return twin
+
+    def __contains__(self, cid: int) -> bool:
+        """Whether a chunk id is in this store."""
+        return cid in self._owners
+
+    def build_lexical_after(self, previous: Store) -> None:
+        """Build the word statistics in a background thread, answering from `previous`'s until
+        they are ready (a few seconds for the whole collection), so a refresh never waits for them."""
+        self._carried = previous._lexical or previous._carried
+        threading.Thread(target=self._build_lexical, name="lexical-build", daemon=True).start()
 
     def vocabulary(self, doc_id: str) -> frozenset[str]:
         """The set of terms in a document, computed on first use."""
@@ -71,18 +91,25 @@ class Store:
 
     @property
     def lexical(self) -> LexicalIndex:
-        """BM25 over all chunks, computed on first use together with the lexicon."""
+        """BM25 over all chunks, computed on first use together with the lexicon.
+
+        While `build_lexical_after` builds them, these are the previous store's: their chunk ids
+        may include removed chunks (check `cid in store`) and lack new ones."""
         return self._lexical_indexes()[1]
 
     def _lexical_indexes(self) -> tuple[Lexicon, LexicalIndex]:
-        if self._lexical is None:
-            with self._lexical_lock:
-                if self._lexical is None:
-                    chunks = [(cid, terms(entry.document.text[chunk.start:chunk.end]))
-                              for entry in self.entries.values()
-                              for cid, chunk in zip(entry.chunk_ids, entry.chunks, strict=True)]
-                    self._lexical = Lexicon(words for _, words in chunks), LexicalIndex(chunks)
-        return self._lexical
+        built = self._lexical or self._carried
+        return built if built is not None else self._build_lexical()
+
+    def _build_lexical(self) -> tuple[Lexicon, LexicalIndex]:
+        with self._lexical_lock:
+            if self._lexical is None:
+                chunks = [(cid, terms(entry.document.text[chunk.start:chunk.end]))
+                          for entry in self.entries.values()
+                          for cid, chunk in zip(entry.chunk_ids, entry.chunks, strict=True)]
+                self._lexical = Lexicon(words for _, words in chunks), LexicalIndex(chunks)
+            self._carried = None
+            return self._lexical
 
     @classmethod
     def empty(cls, fingerprint: dict, dimension: int) -> Store:
@@ -172,7 +199,7 @@ class Store:
         """Write a new generation and switch to it atomically; keep the previous one for readers."""
         root.mkdir(parents=True, exist_ok=True)
         self.built_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-        current = _current_generation(root)
+        current = current_generation(root)
         # Number past every generation on disk: one a killed save left behind is never reused.
         numbers = [int(p.name.split("-")[1].split(".")[0]) for p in root.glob("*gen-*") if p.is_dir()]
         number = max(numbers, default=0) + 1
@@ -187,12 +214,13 @@ class Store:
         _write(root / f".{_POINTER}.partial", generation.encode("ascii"))
         os.replace(root / f".{_POINTER}.partial", root / _POINTER)
         _sync_dir(root)
+        self.generation = generation
         _prune(root, keep={generation, current})
 
     @classmethod
     def load(cls, root: Path, fingerprint: dict | None = None) -> Store:
         """Load the current generation; refuse one built with another fingerprint."""
-        generation = _current_generation(root)
+        generation = current_generation(root)
         if generation is None:
             raise IndexMissingError(f"no index in {root}/; build it with `qa index`")
         folder = root / generation
@@ -211,6 +239,7 @@ class Store:
         index = faiss.deserialize_index(np.fromfile(folder / _VECTORS, dtype=np.uint8))
         entries = {item["document"]["doc_id"]: _entry(item) for item in meta["documents"]}
         store = cls(meta["fingerprint"], index, entries, meta["next_id"], meta["built_at"])
+        store.generation = generation
         if len(store._owners) != index.ntotal:
             raise IndexMismatchError(f"the index in {root}/ is inconsistent; rebuild it with "
                                      "`qa index --rebuild`")
@@ -239,10 +268,11 @@ def writer_lock(root: Path):
 
 
 def exists(root: Path) -> bool:
-    return _current_generation(root) is not None
+    return current_generation(root) is not None
 
 
-def _current_generation(root: Path) -> str | None:
+def current_generation(root: Path) -> str | None:
+    """The name of the generation `CURRENT` points to, if it is there."""
     try:
         name = (root / _POINTER).read_text(encoding="ascii").strip()
     except (FileNotFoundError, NotADirectoryError):

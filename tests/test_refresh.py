@@ -117,3 +117,48 @@ def test_dates_and_titles_come_from_the_text(fake_qa):
     document = fake_qa.store.document("numbered-report")
     assert document.title == "Inspection of Exampleshire local authority children's services"
     assert document.date == "2024-03-03"
+
+
+def test_a_served_refresh_swaps_at_once_and_builds_bm25_behind(fake_qa, corpus, monkeypatch):
+    import threading
+
+    from qa import store as stores
+    from qa.retrieve import retrieve
+
+    fake_qa.refresh()
+    served = fake_qa.store
+    latin1 = set(served.entries["latin1"].chunk_ids)
+    served_bm25 = served.lexical
+    release = threading.Event()
+
+    class SlowIndex(stores.LexicalIndex):
+        def __init__(self, chunks):
+            release.wait(10)
+            super().__init__(chunks)
+
+    monkeypatch.setattr(stores, "LexicalIndex", SlowIndex)
+    (corpus / "latin1.txt").unlink()
+    (corpus / "zanzibar.txt").write_text("Zanzibarian kinship carers are visited every week by their social workers.")
+    summary = fake_qa.refresh()
+    assert summary.added == ["zanzibar.txt"] and summary.removed == ["latin1.txt"]
+    fresh = fake_qa.store
+    # Swapped in at once; until its own BM25 is built, the previous one answers, minus removed chunks.
+    assert fresh is not served and fresh.lexical is served_bm25
+    assert {cid for cid, _ in served_bm25.search("Worcester workshop", 3)} & latin1
+    for question in ("Zanzibarian kinship carers", "Worcester workshop"):
+        vector = fake_qa.embedder.encode([question])[0]
+        passages = retrieve(fresh, vector, question, 10)
+        assert passages and all(p.chunk_id in fresh and p.chunk_id not in latin1 for p in passages)
+    assert fake_qa.ask("Who visits Zanzibarian kinship carers?").answers[0].citation.doc_id == "zanzibar"
+    release.set()
+    built = fresh._build_lexical()[1]
+    assert built is not served_bm25 and fresh.lexical is built
+    hits = [cid for cid, _ in built.search("Zanzibarian kinship", 3)]
+    assert hits and fresh.passage(hits[0], 0.0).doc_id == "zanzibar"
+
+
+def test_a_refresh_that_changes_nothing_keeps_serving_the_same_store(fake_qa):
+    fake_qa.refresh()
+    served = fake_qa.store
+    assert not fake_qa.refresh().modified
+    assert fake_qa.store is served
