@@ -46,6 +46,8 @@ def add_report(qa, filename: str, data: bytes) -> RefreshSummary:
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
         os.replace(staging, corpus / name)
     except BaseException:
         Path(staging).unlink(missing_ok=True)

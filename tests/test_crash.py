@@ -1,15 +1,21 @@
 """A refresh killed at its worst moments leaves the last good index loadable."""
 
 import os
+import random
+import shutil
 import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
+from pathlib import Path
 
 import pytest
 
 from qa.store import Store
+from tests.conftest import CORPUS
+from tests.server import Server
 
 # Runs a real refresh in a child process and kills it (SIGKILL) at a chosen point of the save.
 _CHILD = textwrap.dedent("""
@@ -82,3 +88,45 @@ def test_kills_at_random_moments_always_leave_a_consistent_index(fake_qa, corpus
     summary = fake_qa.refresh()
     assert not summary.skipped[1:]
     assert {f"extra-{m}" for m in range(6)} <= set(Store.load(fake_qa.settings.index).entries)
+
+
+def _upload(server: Server, name: str, content: bytes, replies: list) -> None:
+    try:
+        replies.append(server.upload(name, content))
+    except OSError:  # the connection died with the server
+        pass
+
+
+@pytest.mark.slow
+def test_server_killed_in_uploads_restarts_consistent_and_keeps_every_acknowledged_report(tmp_path):
+    """SIGKILL `qa serve` at random moments of an upload's refresh, again and again: each restart
+    loads a consistent index, every upload that was acknowledged is there, and every report file in
+    the corpus is indexed."""
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    shutil.copytree(CORPUS, corpus)
+    report = (Path(__file__).parent / "samples" / "worcestershire-inspection-2023.txt").read_bytes()
+    chooser = random.Random(7)
+    acknowledged, killed_in_flight = set(), 0
+    server = Server(corpus, index).start()
+    for round in range(4):
+        replies: list = []
+        content = report + f"\n\nRound {round}.\n".encode()
+        thread = threading.Thread(target=_upload, args=(server, f"upload {round}.txt", content, replies))
+        thread.start()
+        time.sleep(chooser.uniform(0.1, 2.5))
+        server.kill()
+        thread.join()
+        if replies and replies[0][0] == 200:
+            acknowledged.add(f"upload-{round}")
+        else:
+            killed_in_flight += 1
+        server = Server(corpus, index).start()
+        indexed = {item["doc_id"] for item in server.request("GET", "/api/reports")[1]["reports"]}
+        on_disk = {path.stem.lower().replace(" ", "-") for path in corpus.glob("*.txt")}
+        assert acknowledged <= indexed and on_disk <= indexed
+        status, reply = server.ask("What needs to improve?")
+        assert status == 200
+        store = Store.load(index)
+        assert store.chunk_count == sum(len(entry.chunk_ids) for entry in store.entries.values())
+    server.kill()
+    assert killed_in_flight >= 1
