@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from qa.config import Settings
-from qa.embed import SentenceTransformerEmbedder
+from qa.embed import make_embedder
 from qa.pipeline import QA
 from qa.store import Store
 
@@ -37,7 +37,7 @@ def main() -> None:
     if not args.paths and not args.index:
         parser.error("give report folders to index, or --index")
     settings = Settings.load()
-    embedder = SentenceTransformerEmbedder(settings.model, settings.batch_size)
+    embedder = make_embedder(settings)
     embedder.encode(["warm up"])
     if args.index:
         root = args.index

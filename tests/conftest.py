@@ -36,10 +36,10 @@ def fake_qa(settings: Settings) -> QA:
 
 @pytest.fixture(scope="session")
 def real_embedder():
-    """The real default model from its PyPI package, loaded once for the whole run."""
-    from qa.embed import SentenceTransformerEmbedder
+    """The real default embedder (the shipped int8 ONNX model), loaded once for the whole run."""
+    from qa.embed import make_embedder
 
-    embedder = SentenceTransformerEmbedder()
+    embedder = make_embedder(Settings.load(environ={}))
     embedder.encode(["load"])
     return embedder
 
