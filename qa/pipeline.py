@@ -78,6 +78,7 @@ class QA:
                 store = Store.load(settings.index, settings.fingerprint())
             summary = refresh(store, roots, settings.corpus, self.chunker(), self.embedder, progress)
             if summary.modified or rebuild or not stores.exists(settings.index):
+                store.fit_index()
                 with summary.timings.stage("write"):
                     store.save(settings.index)
                 summary.took_s += summary.timings.seconds["write"]

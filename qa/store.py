@@ -26,6 +26,11 @@ from qa.lexical import Lexicon, terms
 from qa.types import Chunk, Document, Paragraph, Passage
 
 FORMAT = 2
+# Up to this many chunks, search is exact (brute-force inner product: about 15 ms at this size on
+# 2 cores); above it, an inverted-file index, whose recall bench/scale.py measures.
+EXACT_LIMIT = 200_000
+# Lists searched per query by the approximate index (bench/scale.py: recall@10 at 1M chunks).
+NPROBE = 32
 _POINTER = "CURRENT"
 _VECTORS = "vectors.faiss"
 _META = "store.json"
@@ -111,6 +116,21 @@ class Store:
             self._carried = None
             return self._lexical
 
+    def fit_index(self) -> None:
+        """Exact search up to `EXACT_LIMIT` chunks, the approximate index above it (rebuilt when the
+        collection has grown fourfold since it was trained, so its lists stay balanced)."""
+        count = self.chunk_count
+        approximate = isinstance(self.index, faiss.IndexIVF)
+        trained_on = (self.index.nlist / 4) ** 2 if approximate else 0  # see approximate_index
+        if count > EXACT_LIMIT and (not approximate or count > 4 * trained_on):
+            ids = self.chunk_ids(self.entries)
+            self.index = approximate_index(self._reconstruct(ids), ids)
+        elif count <= EXACT_LIMIT and approximate:
+            ids = self.chunk_ids(self.entries)
+            exact = faiss.IndexIDMap2(faiss.IndexFlatIP(self.dimension))
+            exact.add_with_ids(self._reconstruct(ids), ids)
+            self.index = exact
+
     @classmethod
     def empty(cls, fingerprint: dict, dimension: int) -> Store:
         return cls(fingerprint, faiss.IndexIDMap2(faiss.IndexFlatIP(dimension)), {})
@@ -172,8 +192,12 @@ class Store:
         else:
             if not len(allowed):
                 return []
-            selector = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed))
-            scores, ids = self.index.search(query, min(k, len(allowed)), params=selector)
+            selector = faiss.IDSelectorBatch(allowed)
+            if isinstance(self.index, faiss.IndexIVF):
+                params = faiss.SearchParametersIVF(sel=selector, nprobe=self.index.nprobe)
+            else:
+                params = faiss.SearchParameters(sel=selector)
+            scores, ids = self.index.search(query, min(k, len(allowed)), params=params)
         return [self.passage(int(cid), float(score)) for score, cid in zip(scores[0], ids[0], strict=True)
                 if cid >= 0]
 
@@ -265,6 +289,19 @@ def writer_lock(root: Path):
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def approximate_index(vectors: np.ndarray, ids: np.ndarray) -> faiss.IndexIVFFlat:
+    """An inverted-file index over the vectors: 4 x sqrt(n) lists, `NPROBE` of them searched."""
+    count, dimension = vectors.shape
+    nlist = min(int(4 * np.sqrt(count)), count)
+    index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dimension), dimension, nlist, faiss.METRIC_INNER_PRODUCT)
+    sample = np.random.default_rng(0).choice(count, min(count, 64 * nlist), replace=False)
+    index.train(np.ascontiguousarray(vectors[np.sort(sample)]))
+    index.set_direct_map_type(faiss.DirectMap.Hashtable)  # reconstruct and remove by id
+    index.add_with_ids(np.ascontiguousarray(vectors), ids)
+    index.nprobe = NPROBE
+    return index
 
 
 def exists(root: Path) -> bool:

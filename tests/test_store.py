@@ -69,3 +69,32 @@ def test_inconsistent_index_is_refused(fake_qa):
     (folder / "store.json").write_text(json.dumps(meta))
     with pytest.raises(IndexMismatchError, match="inconsistent"):
         Store.load(fake_qa.settings.index)
+
+
+def test_above_the_exact_limit_the_index_turns_approximate_and_back(fake_qa, corpus, monkeypatch):
+    import faiss
+
+    from qa import store as stores
+
+    fake_qa.refresh()
+    exact = fake_qa.store
+    question = exact.entries["latin1"].document.text[:60]
+    vector = fake_qa.embedder.encode([question])[0]
+    expected = [p.chunk_id for p in exact.search(vector, 3)]
+    monkeypatch.setattr(stores, "EXACT_LIMIT", 4)
+    (corpus / "more.txt").write_text("Another report about the fostering service and its panel.")
+    fake_qa.refresh()
+    store = Store.load(fake_qa.settings.index, fake_qa.settings.fingerprint())
+    assert isinstance(store.index, faiss.IndexIVFFlat) and store.index.nprobe == stores.NPROBE
+    store.index.nprobe = store.index.nlist  # every list: the same results as exact search
+    assert [p.chunk_id for p in store.search(vector, 3)] == expected
+    allowed = store.chunk_ids(["latin1"])
+    assert {p.chunk_id for p in store.search(vector, 3, allowed)} <= set(allowed.tolist())
+    assert np.allclose(store.vectors("latin1"), exact.vectors("latin1"))
+    (corpus / "more.txt").unlink()
+    (corpus / "latin1.txt").unlink()
+    monkeypatch.setattr(stores, "EXACT_LIMIT", 1000)
+    fake_qa.refresh()
+    store = Store.load(fake_qa.settings.index, fake_qa.settings.fingerprint())
+    assert isinstance(store.index, faiss.IndexIDMap2) and "latin1" not in store.entries
+    assert store.chunk_count == sum(len(entry.chunk_ids) for entry in store.entries.values())
