@@ -1,0 +1,143 @@
+"""`qa serve` under measurement: start-up, per-question latency, throughput under load (locust),
+one-report refresh, and the server's peak memory.
+
+    python bench/serve.py                        # a fresh index of the shipped corpus
+    python bench/serve.py --index full-index     # a copy of a built index (the full collection)
+
+Prints: time from start to the first answer; p50/p95 of one client asking the dev questions
+through the API; requests a second and p50/p95 with 8 and 32 locust users, idle and while reports
+are uploaded one after another; the time from sending a new report to its first answer; and the
+peak RSS of the server process. The index given is copied first, so it is never changed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import gevent
+from locust import HttpUser, constant, task
+from locust.env import Environment
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.server import Server  # noqa: E402
+
+DEV = Path("../shared/eval")
+REPORT = Path("tests/samples/worcestershire-inspection-2023.txt")
+
+
+def questions() -> list[str]:
+    return [json.loads(line)["question"] for name in ("dev.jsonl", "dev_ofsted.jsonl")
+            for line in (DEV / name).open() if line.strip()]
+
+
+def percentiles(values: list[float]) -> str:
+    ordered = sorted(values)
+    return f"p50 {statistics.median(ordered):.0f} ms, p95 {ordered[int(0.95 * (len(ordered) - 1))]:.0f} ms"
+
+
+def new_report(n: int) -> bytes:
+    """A real inspection report, renamed to an authority no other report names."""
+    return REPORT.read_bytes().replace(b"Worcestershire", f"Benchshire{n}".encode())
+
+
+def refresh_to_answer(server: Server, n: int) -> tuple[float, float]:
+    """Seconds from sending report n to the upload's reply, and to a reply citing it."""
+    began = time.perf_counter()
+    status, body = server.upload(f"benchshire-{n}.txt", new_report(n))
+    assert status == 200, body
+    uploaded = time.perf_counter() - began
+    while True:
+        _, reply = server.ask(f"What must Benchshire{n} improve?")
+        cited = reply.get("answers") or reply.get("closest") or []
+        if cited and cited[0]["citation"]["doc_id"] == f"benchshire-{n}":
+            return uploaded, time.perf_counter() - began
+        time.sleep(0.05)
+
+
+def load(server: Server, users: int, seconds: float, asked: list[str], uploading: bool) -> str:
+    class Asker(HttpUser):
+        host = server.base
+        wait_time = constant(0)
+        turn = 0
+
+        @task
+        def ask(self) -> None:
+            Asker.turn += 1
+            self.client.post("/api/ask", json={"question": asked[Asker.turn % len(asked)]}, name="ask")
+
+    environment = Environment(user_classes=[Asker])
+    runner = environment.create_local_runner()
+    runner.start(users, spawn_rate=users)
+    uploads = []
+
+    def upload_all() -> None:
+        n = 1000
+        while True:
+            uploads.append(refresh_to_answer(server, n)[0])
+            n += 1
+
+    uploader = gevent.spawn(upload_all) if uploading else None
+    gevent.sleep(seconds)
+    if uploader is not None:
+        uploader.kill()
+    runner.quit()
+    stats = environment.stats.get("ask", "POST")
+    line = (f"{stats.num_requests / seconds:.1f} requests/s, p50 {stats.get_response_time_percentile(0.5):.0f} ms, "
+            f"p95 {stats.get_response_time_percentile(0.95):.0f} ms, {stats.num_failures} failures")
+    if uploading:
+        line += f"; {len(uploads)} reports uploaded meanwhile"
+    return line
+
+
+def peak_rss(server: Server) -> float:
+    status = Path(f"/proc/{server.process.pid}/status").read_text()
+    return next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM")) / 1024 / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--index", type=Path, help="a built index to copy (default: index the shipped corpus)")
+    parser.add_argument("--seconds", type=float, default=30, help="length of each load run")
+    parser.add_argument("--rounds", type=int, default=3, help="times each dev question is asked by one client")
+    args = parser.parse_args()
+    asked = questions()
+    with tempfile.TemporaryDirectory() as folder:
+        folder = Path(folder)
+        if args.index:
+            shutil.copytree(args.index, folder / "index")
+            (folder / "corpus").mkdir()
+        else:
+            shutil.copytree("corpus", folder / "corpus")
+        began = time.perf_counter()
+        with Server(folder / "corpus", folder / "index") as server:
+            _, first = server.ask(asked[0])
+            print(f"qa serve: start to first answer {time.perf_counter() - began:.1f} s "
+                  f"({server.request('GET', '/api/health')[1]['chunks']:,} chunks)")
+            timings = []
+            for _ in range(args.rounds):
+                for question in asked:
+                    start = time.perf_counter()
+                    status, _ = server.ask(question)
+                    assert status == 200
+                    timings.append((time.perf_counter() - start) * 1000)
+            print(f"one client, {len(timings)} questions: {percentiles(timings)}")
+            refreshes = [refresh_to_answer(server, n) for n in range(3)]
+            print("one new report (Worcestershire 2023, renamed): reply to the upload in "
+                  + ", ".join(f"{upload:.2f}" for upload, _ in refreshes) + " s; first answer citing it after "
+                  + ", ".join(f"{answer:.2f}" for _, answer in refreshes) + " s")
+            for users in (8, 32):
+                for uploading in (False, True):
+                    label = "while uploading" if uploading else "idle"
+                    print(f"{users} users, {label}: {load(server, users, args.seconds, asked, uploading)}")
+            print(f"peak RSS of qa serve: {peak_rss(server):.2f} GB")
+
+
+if __name__ == "__main__":
+    main()
