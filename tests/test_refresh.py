@@ -119,7 +119,7 @@ def test_dates_and_titles_come_from_the_text(fake_qa):
     assert document.date == "2024-03-03"
 
 
-def test_a_served_refresh_swaps_at_once_and_builds_bm25_behind(fake_qa, corpus, monkeypatch):
+def test_a_large_served_store_swaps_at_once_and_builds_bm25_behind(fake_qa, corpus, monkeypatch):
     import threading
 
     from qa import store as stores
@@ -137,6 +137,7 @@ def test_a_served_refresh_swaps_at_once_and_builds_bm25_behind(fake_qa, corpus, 
             super().__init__(chunks)
 
     monkeypatch.setattr(stores, "LexicalIndex", SlowIndex)
+    monkeypatch.setattr(stores, "BACKGROUND_LEXICAL", 0)
     (corpus / "latin1.txt").unlink()
     (corpus / "zanzibar.txt").write_text("Zanzibarian kinship carers are visited every week by their social workers.")
     summary = fake_qa.refresh()
