@@ -14,6 +14,7 @@ from tqdm import tqdm
 
 from qa.config import DEFAULT_MODEL, PACKAGED_MODELS, Settings
 from qa.errors import ConfigError
+from qa.runtime import cpu_session
 
 # The default model exported by training/export_embedder.py.
 MODEL_DIR = Path(__file__).resolve().parent / "models" / "embedder"
@@ -111,16 +112,10 @@ class OnnxEmbedder:
     def _load(self):
         with self._lock:
             if self._loaded is None:
-                import onnxruntime
                 from tokenizers import Tokenizer
 
-                model = self.folder / "model.onnx"
-                if not model.is_file():
-                    raise ConfigError(f"no embedding model at {model}; use QA_EMBEDDER=torch")
-                options = onnxruntime.SessionOptions()
-                options.intra_op_num_threads = self.threads
-                options.inter_op_num_threads = 1
-                session = onnxruntime.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
+                session = cpu_session(self.folder / "model.onnx", self.threads,
+                                      "no embedding model; use QA_EMBEDDER=torch")
                 counter = Tokenizer.from_file(str(self.folder / "tokenizer.json"))
                 counter.no_truncation()
                 counter.no_padding()

@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from qa.errors import ConfigError
+from qa.runtime import cpu_session
 from qa.span import Span, SpanTokenizer, batch, best_span
 from qa.types import Answer
 
@@ -33,17 +34,8 @@ class SpanModel:
         if self._session is None:
             with self._lock:
                 if self._session is None:
-                    import onnxruntime
-
-                    model = self.folder / "reader.onnx"
-                    if not model.is_file():
-                        raise ConfigError(f"no reader model at {model}")
-                    options = onnxruntime.SessionOptions()
-                    options.intra_op_num_threads = self.threads
-                    options.inter_op_num_threads = 1
                     self._tokenizer = SpanTokenizer(self.folder / "tokenizer.json")
-                    self._session = onnxruntime.InferenceSession(str(model), options,
-                                                                 providers=["CPUExecutionProvider"])
+                    self._session = cpu_session(self.folder / "reader.onnx", self.threads, "no reader model")
         return self._session, self._tokenizer
 
     def read(self, question: str, passages: Sequence[str],
