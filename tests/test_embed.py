@@ -9,7 +9,7 @@ from qa.embed import OnnxEmbedder, SentenceTransformerEmbedder, make_embedder
 TEXTS = [
     "Leaders know their services well and have a clear plan to improve them.",
     "Care leavers say their personal advisers are persistent and stay in touch.",
-    "The local authority designated officer (LADO) responds to allegations promptly. " * 12,
+    "The local authority designated officer (LADO) responds to allegations promptly. " * 20,
     "",
 ]
 
