@@ -110,6 +110,8 @@ class OnnxEmbedder:
         self._lock = threading.Lock()
 
     def _load(self):
+        if self._loaded is not None:
+            return self._loaded
         with self._lock:
             if self._loaded is None:
                 from tokenizers import Tokenizer

@@ -131,17 +131,17 @@ class Store:
         approximate = isinstance(self.index, faiss.IndexIVF)
         trained_on = (self.index.nlist / 2) ** 2 if approximate else 0  # see approximate_index
         if count > EXACT_LIMIT and (not approximate or count > 4 * trained_on):
-            ids = self.chunk_ids(self.entries)
-            self.index = approximate_index(self._reconstruct(ids), ids)
+            build = approximate_index
         elif count <= EXACT_LIMIT and approximate:
-            ids = self.chunk_ids(self.entries)
-            exact = faiss.IndexIDMap2(faiss.IndexFlatIP(self.dimension))
-            exact.add_with_ids(self._reconstruct(ids), ids)
-            self.index = exact
+            build = exact_index
+        else:
+            return
+        ids = self.chunk_ids(self.entries)
+        self.index = build(self._reconstruct(ids), ids)
 
     @classmethod
     def empty(cls, fingerprint: dict, dimension: int) -> Store:
-        return cls(fingerprint, faiss.IndexIDMap2(faiss.IndexFlatIP(dimension)), {})
+        return cls(fingerprint, exact_index(np.zeros((0, dimension), np.float32), np.zeros(0, np.int64)), {})
 
     @property
     def dimension(self) -> int:
@@ -225,7 +225,7 @@ class Store:
     def _reconstruct(self, cids) -> np.ndarray:
         if not len(cids):
             return np.zeros((0, self.dimension), np.float32)
-        return np.vstack([self.index.reconstruct(int(cid)) for cid in cids])
+        return self.index.reconstruct_batch(np.asarray(cids, dtype=np.int64))
 
     def save(self, root: Path) -> None:
         """Write a new generation and switch to it atomically; keep the previous one for readers."""
@@ -297,6 +297,14 @@ def writer_lock(root: Path):
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def exact_index(vectors: np.ndarray, ids: np.ndarray) -> faiss.IndexIDMap2:
+    """Brute-force inner product over the vectors, with their chunk ids."""
+    index = faiss.IndexIDMap2(faiss.IndexFlatIP(vectors.shape[1]))
+    if len(ids):
+        index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), ids)
+    return index
 
 
 def approximate_index(vectors: np.ndarray, ids: np.ndarray) -> faiss.IndexIVFFlat:
