@@ -59,8 +59,7 @@ def main() -> None:
     args = parser.parse_args()
     rng = np.random.default_rng(0)
     store = Store.load(args.index)
-    ids = np.array([cid for entry in store.entries.values() for cid in entry.chunk_ids])
-    base = np.vstack([store.index.reconstruct(int(cid)) for cid in ids])
+    base = np.vstack([store.vectors(doc_id) for doc_id in store.entries])
     print(f"{len(base):,} real chunk vectors from {args.index}; faiss {faiss.__version__}, "
           f"{faiss.omp_get_max_threads()} threads")
     for size in args.sizes:

@@ -13,7 +13,6 @@ peak RSS of the server process. The index given is copied first, so it is never 
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import statistics
 import sys
@@ -26,6 +25,7 @@ from locust import HttpUser, constant, task
 from locust.env import Environment
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from qa.evaluate import load_questions  # noqa: E402
 from tests.server import Server  # noqa: E402
 
 DEV = Path("../shared/eval")
@@ -33,8 +33,7 @@ REPORT = Path("tests/samples/worcestershire-inspection-2023.txt")
 
 
 def questions() -> list[str]:
-    return [json.loads(line)["question"] for name in ("dev.jsonl", "dev_ofsted.jsonl")
-            for line in (DEV / name).open() if line.strip()]
+    return [item["question"] for name in ("dev.jsonl", "dev_ofsted.jsonl") for item in load_questions(DEV / name)]
 
 
 def percentiles(values: list[float]) -> str:

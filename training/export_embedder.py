@@ -65,19 +65,17 @@ def export() -> None:
 def check(count: int) -> None:
     from qa.config import Settings
     from qa.pipeline import QA
+    from qa.report import fingerprint, load_report
 
+    reference, onnx = SentenceTransformerEmbedder(), OnnxEmbedder()
+    chunker = QA(Settings.load(environ={}, index=Path(tempfile.mkdtemp())), reference).chunker()
     texts = []
     for root in (Path("corpus"), Path("../shared/ofsted/text_inspections")):
-        qa = QA(Settings.load(environ={}, corpus=root, index=Path(tempfile.mkdtemp())), SentenceTransformerEmbedder())
-        chunker = qa.chunker()
-        from qa.report import fingerprint, load_report
-
         for path in sorted(root.rglob("*.txt"))[:40]:
             raw, sha = fingerprint(path)
             document = load_report(path, raw, sha, "x", path.name)
             texts += [document.text[c.start:c.end] for c in chunker.chunk(document)]
     texts = texts[:count]
-    reference, onnx = SentenceTransformerEmbedder(), OnnxEmbedder()
     reference.encode(["warm"]), onnx.encode(["warm"])
     timings = {}
     vectors = {}
