@@ -75,11 +75,14 @@ class Filters:
 
 @dataclass(frozen=True)
 class Scope:
-    """The reports a question is asked of (None: all), the years it names, and whether it wants the latest."""
+    """The reports a question is asked of (None: all), the years it names, whether it wants the latest,
+    the authorities (keys) it names, and whether the reports were chosen by the years."""
 
     doc_ids: frozenset[str] | None = None
     years: tuple[int, ...] = ()
     latest: bool = False
+    named: tuple[str, ...] = ()
+    by_year: bool = False
 
 
 def scope(documents: list[Document], question: str, filters: Filters, kinds: tuple[str, ...] = ()) -> Scope:
@@ -106,7 +109,7 @@ def scope(documents: list[Document], question: str, filters: Filters, kinds: tup
                 if key not in newest or document.date > newest[key].date:
                     newest[key] = document
         chosen = list(newest.values()) or chosen
-    return Scope(frozenset(d.doc_id for d in chosen), years, latest)
+    return Scope(frozenset(d.doc_id for d in chosen), years, latest, named, bool(of_year))
 
 
 def authorities_named(question: str, known: dict[str, str]) -> tuple[str, ...]:
@@ -120,6 +123,21 @@ def authorities_named(question: str, known: dict[str, str]) -> tuple[str, ...]:
             found.append(key)
             text = text.replace(f" {key} ", " | ")
     return tuple(found)
+
+
+def without_scope(text: str, scope: Scope) -> str:
+    """`text` without the authorities and years that chose the reports in `scope`.
+
+    Once the search is limited to an authority's reports of a year, the name and the year no longer
+    tell passages apart; they only pull the search towards passages that repeat them (covering
+    letters, titles, front pages)."""
+    patterns = [r"[\W_]+".join(r"(?:and|&)" if word == "and" else re.escape(word) for word in key.split())
+                for key in scope.named]
+    if scope.by_year:
+        patterns += [str(year) for year in scope.years]
+    for pattern in patterns:
+        text = re.sub(r"\b" + pattern + r"(?:['’]s)?\b", " ", text, flags=re.IGNORECASE)
+    return " ".join(text.split())
 
 
 def years_named(question: str) -> tuple[int, ...]:

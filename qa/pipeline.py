@@ -7,21 +7,23 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
+
 from qa import store as stores
 from qa.chunk import Chunker
 from qa.config import Settings
 from qa.embed import Embedder, make_embedder
 from qa.errors import QuestionError
-from qa.filters import Filters
+from qa.filters import Filters, Scope, without_scope
 from qa.filters import scope as filters_scope
 from qa.judgements import GRADE_SCORE, grade_citations, judgement_asked
 from qa.read import SentenceReader, cite
 from qa.refresh import RefreshSummary, refresh
-from qa.retrieve import query_vector, retrieve, with_context
+from qa.retrieve import follow_up_context, query_vector, retrieve, with_context
 from qa.span_reader import narrow, span_model
 from qa.store import Store
 from qa.tokens import load_encoding
-from qa.types import Reply
+from qa.types import Passage, Reply
 
 
 class QA:
@@ -99,19 +101,17 @@ class QA:
         top_k = top_k or self.settings.top_k
         store = self.store
         judgement = judgement_asked(question)
-        documents = [entry.document for entry in store.entries.values()]
-        query = with_context(question, history)
-        scope = filters_scope(documents, query, filters or Filters(), ("inspection",) if judgement else ())
+        scope = self.scope(store, question, history, filters, judgement)
         if judgement:
-            chosen = [d for d in documents if scope.doc_ids is None or d.doc_id in scope.doc_ids]
+            chosen = [entry.document for entry in store.entries.values()
+                      if scope.doc_ids is None or entry.document.doc_id in scope.doc_ids]
             grades = grade_citations(chosen, judgement, scope.years, top_k)
             if grades and (scope.doc_ids is not None or scope.years):
                 answers = tuple(cite(document, index, start, end, GRADE_SCORE)
                                 for document, index, start, end in grades)
                 return Reply(question, True, (time.perf_counter() - began) * 1000, answers)
-        vector = query_vector(self.embedder, question, list(history))
-        passages = retrieve(store, vector, query, self.settings.candidates, scope)
-        answers = self.reader.read(store, question, vector, passages, top_k)
+        search, vector, passages = self.search(store, question, history, scope)
+        answers = self.reader.read(store, search, vector, passages, top_k)
         if self.spans is not None:
             # Only the first answer is cut to its span: the reader costs about 25 ms a passage.
             answers = narrow(self.spans, question, answers[:1], self.settings.span_margin) + answers[1:]
@@ -120,6 +120,24 @@ class QA:
         if answered:
             return Reply(question, True, took_ms, tuple(answers))
         return Reply(question, False, took_ms, (), tuple(answers))
+
+    @staticmethod
+    def scope(store: Store, question: str, history: Sequence[str] = (), filters: Filters | None = None,
+              judgement: str | None = None) -> Scope:
+        """The reports the question (read with the follow-up's context) is asked of."""
+        documents = [entry.document for entry in store.entries.values()]
+        return filters_scope(documents, with_context(question, history), filters or Filters(),
+                             ("inspection",) if judgement else ())
+
+    def search(self, store: Store, question: str, history: Sequence[str], scope: Scope
+               ) -> tuple[str, np.ndarray, list[Passage]]:
+        """The question as searched (without the names and years that chose the scope), its vector
+        and the best passages in scope."""
+        search = without_scope(question, scope)
+        context = [without_scope(text, scope) for text in follow_up_context(question, history)]
+        vector = query_vector(self.embedder, search, context)
+        passages = retrieve(store, vector, " ".join([search, *context]), self.settings.candidates, scope)
+        return search, vector, passages
 
     def check_question(self, question: str) -> str:
         if not isinstance(question, str) or not question.strip():

@@ -32,15 +32,18 @@ def is_follow_up(question: str) -> bool:
 def with_context(question: str, history: Sequence[str] = ()) -> str:
     """The question, followed by the last earlier question when it is a follow-up: its words
     (names, years, topics) are what "it" and "there" stand for."""
-    if history and is_follow_up(question):
-        return f"{question} {history[-1]}"
-    return question
+    return " ".join([question, *follow_up_context(question, history)])
 
 
-def query_vector(embedder: Embedder, question: str, history: Sequence[str] = ()) -> np.ndarray:
-    """The question's vector, pulled towards the last earlier question when it is a follow-up."""
-    if history and is_follow_up(question):
-        vectors = embedder.encode([question, history[-1]])
+def follow_up_context(question: str, history: Sequence[str] = ()) -> list[str]:
+    """The earlier question a follow-up leans on (the last one), or nothing."""
+    return [history[-1]] if history and is_follow_up(question) else []
+
+
+def query_vector(embedder: Embedder, question: str, context: Sequence[str] = ()) -> np.ndarray:
+    """The question's vector, pulled towards the earlier question it follows up, if any."""
+    if context:
+        vectors = embedder.encode([question, context[-1]])
         vector = vectors[0] + HISTORY_WEIGHT * vectors[1]
         return (vector / max(float(np.linalg.norm(vector)), 1e-12)).astype(np.float32)
     return embedder.encode([question])[0]

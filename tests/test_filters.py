@@ -8,7 +8,7 @@ import pytest
 
 from qa.config import Settings
 from qa.errors import FilterError
-from qa.filters import Filters, asks_for_current, authorities_named, years_named
+from qa.filters import Filters, Scope, asks_for_current, authorities_named, scope, without_scope, years_named
 from qa.pipeline import QA
 from tests.fakes import FakeEmbedder
 from web import create_app
@@ -51,6 +51,21 @@ def test_what_a_question_names():
     assert authorities_named("What about care leavers?", known) == ()
     assert years_named("changes since 2018 in the 2022 inspection") == (2022,)
     assert asks_for_current("How is Worcestershire rated?") and not asks_for_current("What did it say in 2019?")
+
+
+def test_the_names_and_years_that_chose_the_reports_are_not_searched_for(engine):
+    documents = [entry.document for entry in engine.store.entries.values()]
+    question = "What did Worcestershire's 2019 inspection say about the LADO?"
+    chosen = scope(documents, question, Filters())
+    assert chosen.named == ("worcestershire",) and chosen.by_year and len(chosen.doc_ids) == 1
+    assert without_scope(question, chosen) == "What did inspection say about the LADO?"
+    # A year no report of the authority has only ranks; it stays in the search.
+    later = scope(documents, "What did Worcestershire say in 2021?", Filters())
+    assert not later.by_year and without_scope("What did Worcestershire say in 2021?", later) == "What did say in 2021?"
+    assert without_scope("Telford & Wrekin's and telford and wrekin IROs", Scope(named=("telford and wrekin",))) \
+        == "and IROs"
+    assert without_scope("Is Southend-on-Sea's MASH timely?", Scope(named=("southend on sea",))) == "Is MASH timely?"
+    assert without_scope("Who is Worcestershire's director?", Scope()) == "Who is Worcestershire's director?"
 
 
 def test_every_answer_comes_from_reports_that_match_the_filters(engine):
