@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from qa.config import Settings
-from qa.evaluate import evaluate, load_questions, risk_coverage
+from qa.evaluate import evaluate, format_risk_coverage, load_questions, risk_coverage
 from qa.pipeline import QA
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -50,10 +50,7 @@ def main() -> None:
         print(f"{key:>14}  " + "  ".join(f"{str(r['summary'][key]):>16}" for r in results.values()))
     records = [record for result in results.values() for record in result["questions"]]
     print("\nrisk-coverage (both files):")
-    print(f"{'threshold':>10} {'coverage':>9} {'risk':>6} {'abstain':>8} {'false abst.':>12}")
-    for row in risk_coverage(records, np.arange(0.0, 1.0001, 0.05)):
-        print(f"{row['threshold']:>10.2f} {row['coverage']:>9.3f} {row['risk']:>6.3f} "
-              f"{row['abstain']:>8.3f} {row['false_abstain']:>12.3f}")
+    print(format_risk_coverage(risk_coverage(records, np.arange(0.0, 1.0001, 0.05))))
     if args.json:
         args.json.write_text(json.dumps(results, ensure_ascii=False, indent=2))
 

@@ -9,9 +9,11 @@ import sys
 import textwrap
 from pathlib import Path
 
+import numpy as np
+
 from qa.config import MAX_TOP_K, Settings
 from qa.errors import QAError
-from qa.evaluate import evaluate, load_questions
+from qa.evaluate import evaluate, format_risk_coverage, load_questions, risk_coverage
 from qa.filters import Filters
 from qa.metadata import KINDS
 from qa.pipeline import QA
@@ -122,6 +124,8 @@ def _eval(qa: QA, args) -> int:
     else:
         for key, value in result["summary"].items():
             print(f"{key:>14}: {value}")
+        print(f"\nrisk-coverage (answered when score >= threshold; now {qa.settings.threshold}):")
+        print(format_risk_coverage(risk_coverage(result["questions"], np.arange(0.0, 1.0001, 0.05))))
     return 0
 
 
@@ -155,8 +159,8 @@ def _marked(answer: Answer) -> str:
 
 
 def confidence(score: float) -> str:
-    """A score in words."""
-    return "strong match" if score >= 0.7 else "good match" if score >= 0.55 else "weak match"
+    """A score (the calibrated chance that the answer is right) in words."""
+    return "strong match" if score >= 0.7 else "good match" if score >= 0.4 else "weak match"
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ function element(tag, className, text) {
 
 function confidence(score) {
   if (score >= 0.7) return "Strong match";
-  if (score >= 0.55) return "Good match";
+  if (score >= 0.4) return "Good match";
   return "Weak match";
 }
 
