@@ -176,7 +176,7 @@ def format_risk_coverage(rows: list[dict]) -> str:
     """The risk-coverage rows as a table."""
     lines = [f"{'threshold':>10} {'coverage':>9} {'risk':>6} {'abstain':>8} {'false abst.':>12}"]
     for row in rows:
-        lines.append(f"{row['threshold']:>10.2f} {row['coverage']:>9.3f} {row['risk']:>6.3f} "
+        lines.append(f"{row['threshold']:>10.3f} {row['coverage']:>9.3f} {row['risk']:>6.3f} "
                      f"{_or_dash(row['abstain']):>8} {_or_dash(row['false_abstain']):>12}")
     return "\n".join(lines)
 

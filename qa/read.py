@@ -25,6 +25,8 @@ SCORER = Path(__file__).resolve().parent / "models" / "scorer.json"
 FEATURES = ("similarity", "passage", "coverage", "passage_rank", "name_missing", "words", "listed")
 # Features known before the sentence is embedded; they choose which sentences are embedded.
 CHEAP = FEATURES[1:]
+# Embedding sentences dominates query time, so only this many of the likeliest are embedded.
+SENTENCES_EMBEDDED = 12
 
 
 @dataclass(frozen=True)
@@ -67,12 +69,16 @@ class Scorer:
     def probability(self, features: np.ndarray) -> np.ndarray:
         return 1.0 / (1.0 + np.exp(-self.logits(features)))
 
+    def shortlist(self, features: np.ndarray, limit: int) -> np.ndarray:
+        """Rows of the `limit` likeliest sentences by the cheap features: the ones worth embedding."""
+        return np.argsort(-self.cheap_logits(features), kind="stable")[:limit]
+
 
 class SentenceReader:
     """Scores every sentence of the top passages against the question and cites the best."""
 
     def __init__(self, embedder: Embedder, scorer: Scorer | None = None, passages_read: int = 6,
-                 sentences_embedded: int = 12) -> None:
+                 sentences_embedded: int = SENTENCES_EMBEDDED) -> None:
         self.embedder = embedder
         self.scorer = scorer or Scorer.load()
         self.passages_read = passages_read
@@ -85,8 +91,7 @@ class SentenceReader:
         if not candidates:
             return []
         features = self.features(store, question, candidates)
-        # Embedding sentences dominates query time, so only the likeliest few are embedded.
-        keep = np.argsort(-self.scorer.cheap_logits(features), kind="stable")[:self.sentences_embedded]
+        keep = self.scorer.shortlist(features, self.sentences_embedded)
         candidates, features = [candidates[i] for i in keep], features[keep]
         features[:, 0] = self.embedder.encode([c.text for c in candidates]) @ vector
         scores = self.scorer.probability(features)

@@ -29,7 +29,8 @@ def test_more_similar_sentences_holding_more_of_the_question_score_higher():
     assert scorer.cheap_logits(closer) == pytest.approx(scorer.cheap_logits(base))
 
 
-@pytest.mark.parametrize("content", ["", "{", '{"weights": {"similarity": 1}, "bias": 0}', '{"weights": [], "bias": 0}'])
+@pytest.mark.parametrize("content", ["", "{", '{"weights": {"similarity": 1}, "bias": 0}',
+                                     '{"weights": [], "bias": 0}'])
 def test_a_broken_scorer_file_is_a_clear_error(tmp_path, content):
     path = tmp_path / "scorer.json"
     path.write_text(content)

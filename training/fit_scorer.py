@@ -27,10 +27,10 @@ from sklearn.linear_model import LogisticRegression
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from qa.config import Settings  # noqa: E402
-from qa.evaluate import evidence_key, load_questions  # noqa: E402
+from qa.evaluate import evidence_key, format_risk_coverage, load_questions, risk_coverage  # noqa: E402
 from qa.judgements import judgement_asked  # noqa: E402
 from qa.pipeline import QA  # noqa: E402
-from qa.read import FEATURES, SCORER, Scorer  # noqa: E402
+from qa.read import FEATURES, SCORER, SENTENCES_EMBEDDED, Scorer  # noqa: E402
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 FOLDS = 5
@@ -109,56 +109,40 @@ def fit_ranking(rows, strength: float) -> np.ndarray:
     return minimize(loss, np.zeros(len(FEATURES)), jac=True, method="L-BFGS-B").x
 
 
-def top_logits(weights: np.ndarray, rows, embedded: int = 12) -> list[tuple[float, bool]]:
-    """For each question, the logit of the sentence the reader would answer with (the best of the
-    `embedded` it embeds, chosen by the other features) and whether it is right."""
-    results = []
-    for _, features, labels, _ in rows:
-        if len(features) == 0:
-            results.append((-np.inf, False))
-            continue
-        keep = np.argsort(-(features[:, 1:] @ weights[1:]), kind="stable")[:embedded]
-        logits = features[keep] @ weights
-        results.append((float(logits.max()), bool(labels[keep[int(np.argmax(logits))]])))
-    return results
+def fit_scorer(rows, strength: float | None) -> Scorer:
+    """The ranking (hand or fitted), Platt-scaled on the `rows` questions' top sentences so that a
+    sentence's probability is the chance that it is right."""
+    ranked = Scorer(ranking(rows, strength), 0.0)
+    top = [top_sentence(ranked, features, labels) for _, features, labels, _ in rows]
+    model = LogisticRegression(C=100.0).fit(np.array([[logit] for logit, _ in top]), [right for _, right in top])
+    scale = float(model.coef_[0, 0])
+    return Scorer(ranked.weights * scale, float(model.intercept_[0]))
 
 
-def fit_calibration(logits: np.ndarray, right: np.ndarray) -> tuple[float, float]:
-    """Platt scaling: (scale, bias) so that sigmoid(scale * logit + bias) is the chance of being right."""
-    model = LogisticRegression(C=100.0).fit(logits[:, None], right)
-    return float(model.coef_[0, 0]), float(model.intercept_[0])
+def top_sentence(scorer: Scorer, features: np.ndarray, labels: np.ndarray) -> tuple[float, bool]:
+    """The logit of the sentence the reader would answer with (the best of those it embeds) and
+    whether it is right."""
+    if len(features) == 0:
+        return -np.inf, False
+    keep = scorer.shortlist(features, SENTENCES_EMBEDDED)
+    logits = scorer.logits(features[keep])
+    return float(logits.max()), bool(labels[keep[int(np.argmax(logits))]])
 
 
-def out_of_fold(rows, strength: float | None) -> list[tuple[float, bool, bool]]:
-    """For each question: its top sentence's calibrated probability from models fitted without its
-    fold, whether the question is answerable, and whether that sentence is right."""
+def out_of_fold(rows, strength: float | None) -> list[dict]:
+    """For each question, scored by a scorer fitted without its fold: the records that
+    `qa.evaluate.risk_coverage` reads (score, unanswerable, whether the top sentence is right)."""
     order = np.random.default_rng(13).permutation(len(rows))
-    results = [None] * len(rows)
+    records: list[dict] = [{}] * len(rows)  # every one replaced below
     for fold in range(FOLDS):
         held = set(order[fold::FOLDS].tolist())
-        training = [r for i, r in enumerate(rows) if i not in held]
-        weights = ranking(training, strength)
-        top = top_logits(weights, training)
-        scale, bias = fit_calibration(np.array([t[0] for t in top]), np.array([t[1] for t in top]))
+        scorer = fit_scorer([r for i, r in enumerate(rows) if i not in held], strength)
         for i in held:
-            (logit, right), = top_logits(weights, [rows[i]])
-            results[i] = (float(1 / (1 + np.exp(-(scale * logit + bias)))), not rows[i][3], right)
-    return results
-
-
-def curve(results, thresholds) -> list[dict]:
-    scores = np.array([r[0] for r in results])
-    answerable = np.array([r[1] for r in results])
-    right = np.array([r[2] for r in results])
-    rows = []
-    for threshold in thresholds:
-        answered = scores >= threshold
-        rows.append({"threshold": round(float(threshold), 3), "coverage": float(answered.mean()),
-                     "risk": float((answered & ~right).sum() / max(answered.sum(), 1)),
-                     "abstain": float((~answered[~answerable]).mean()),
-                     "false_abstain": float((~answered[answerable]).mean()),
-                     "right_at_1": float(right[answerable].mean())})
-    return rows
+            _, features, labels, unanswerable = rows[i]
+            logit, right = top_sentence(scorer, features, labels)
+            records[i] = {"score": float(1 / (1 + np.exp(-logit))), "unanswerable": unanswerable,
+                          "candidate_hit1": right}
+    return records
 
 
 def main() -> None:
@@ -173,19 +157,14 @@ def main() -> None:
     positives = sum(int(r[2].sum() > 0) for r in rows)
     print(f"{len(rows)} questions ({sum(r[3] for r in rows)} unanswerable, {positives} with a right "
           f"sentence among the candidates), {sum(len(r[1]) for r in rows)} sentences")
-    results = out_of_fold(rows, args.fit_ranking)
-    table = curve(results, np.arange(0.0, 1.0001, 0.025))
-    print(f"out-of-fold right@1 {table[0]['right_at_1']:.3f}")
-    print(f"{'threshold':>10} {'coverage':>9} {'risk':>6} {'abstain':>8} {'false abst.':>12}")
-    for row in table:
-        print(f"{row['threshold']:>10.3f} {row['coverage']:>9.3f} {row['risk']:>6.3f} "
-              f"{row['abstain']:>8.3f} {row['false_abstain']:>12.3f}")
+    records = out_of_fold(rows, args.fit_ranking)
+    answerable = [record for record in records if not record["unanswerable"]]
+    print(f"out-of-fold right@1 {np.mean([r['candidate_hit1'] for r in answerable]):.3f}")
+    table = risk_coverage(records, np.arange(0.0, 1.0001, 0.025))
+    print(format_risk_coverage(table))
     allowed = [row for row in table if row["false_abstain"] <= MAX_FALSE_ABSTAIN]
     chosen = max(allowed, key=lambda row: row["threshold"])
-    weights = ranking(rows, args.fit_ranking)
-    top = top_logits(weights, rows)
-    scale, bias = fit_calibration(np.array([t[0] for t in top]), np.array([t[1] for t in top]))
-    scorer = Scorer(weights * scale, bias)
+    scorer = fit_scorer(rows, args.fit_ranking)
     print(f"threshold {chosen['threshold']}: abstain {chosen['abstain']:.3f}, false abstain "
           f"{chosen['false_abstain']:.3f} (out of fold)")
     print("weights: " + ", ".join(f"{name} {weight:+.2f}" for name, weight in zip(FEATURES, scorer.weights,
