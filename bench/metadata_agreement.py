@@ -14,8 +14,9 @@ import datetime as dt
 from collections import defaultdict
 from pathlib import Path
 
+from qa.authorities import authority_key
 from qa.layout import structure
-from qa.metadata import authority_key, normalise_grade, read_metadata
+from qa.metadata import normalise_grade, read_metadata
 
 KINDS = {"ilacs_inspection": "inspection", "focused_visit": "focused visit", "send_area_inspection": "send inspection"}
 FRAMEWORKS = {"standard": "ILACS standard", "short": "ILACS short"}

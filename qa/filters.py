@@ -1,8 +1,7 @@
 """Which reports a question is asked of: explicit filters, and what the question itself names.
 
 A question that names an authority is asked of that authority's reports; one that names a year
-prefers reports of that year; one that asks for the current state ("how is X rated now?") is
-asked of the latest report.
+prefers reports of that year; one about the present is asked of the latest reports.
 """
 
 from __future__ import annotations
@@ -11,14 +10,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass, fields
 
+from qa import authorities
+from qa.authorities import authority_key
 from qa.errors import FilterError
-from qa.lexical import STOPWORDS
-from qa.metadata import KINDS, authority_key
+from qa.metadata import KINDS
+from qa.query import Query
 from qa.types import Document
-
-_YEAR = re.compile(r"\b(?<!since )(?<!before )(20[12]\d)\b", re.IGNORECASE)
-_CURRENT = re.compile(r"\b(?:current(?:ly)?|now|latest|most recent|at present|today|still)\b|"
-                      r"^(?:how|what) (?:is|are) .{0,60}\b(?:rated|judged|graded|doing)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -64,7 +61,7 @@ class Filters:
         return any(getattr(self, spec.name) is not None for spec in fields(self))
 
     def matches(self, document: Document) -> bool:
-        if self.authority is not None and authority_key(document.authority or "") != authority_key(self.authority):
+        if self.authority is not None and authority_of(document) != authorities.canonical(self.authority):
             return False
         if self.kind is not None and document.kind != self.kind:
             return False
@@ -75,8 +72,8 @@ class Filters:
 
 @dataclass(frozen=True)
 class Scope:
-    """The reports a question is asked of (None: all), the years it names, whether it wants the latest,
-    the authorities (keys) it names, and whether the reports were chosen by the years."""
+    """The reports a question is asked of (None: all), the years it names, whether it was kept to
+    the latest reports, the names that chose the reports, and whether the years chose them."""
 
     doc_ids: frozenset[str] | None = None
     years: tuple[int, ...] = ()
@@ -85,44 +82,39 @@ class Scope:
     by_year: bool = False
 
 
-def scope(documents: list[Document], question: str, filters: Filters, kinds: tuple[str, ...] = ()) -> Scope:
-    """Apply the filters and what the question names; for the current state keep each authority's latest report.
-
-    `kinds` narrows the latest report to those types (ratings come from inspections)."""
-    known = {authority_key(d.authority): d.authority for d in documents if d.authority}
-    named = () if filters.authority else authorities_named(question, known)
-    years = years_named(question)
+def scope(documents: list[Document], query: Query, filters: Filters, kinds: tuple[str, ...] = ()) -> Scope:
+    """The reports a question is asked of: those the filters allow, of the authorities it names; of
+    those, the ones of the years it names or of the kinds of report it names, when there are any.
+    A question about the present is asked of each authority's latest report of each kind (of the
+    latest report of `kinds` only when it says "now": ratings come from inspections)."""
+    named = () if filters.authority else query.authorities
     if not filters and not named:
-        return Scope(None, years)
+        return Scope(None, query.years)
     # Steering keeps reports whose authority is unknown; only an explicit filter drops them.
     chosen = [d for d in documents if filters.matches(d) and
-              (not named or not d.authority or authority_key(d.authority) in named)]
-    # An authority's reports of the year the question names, when it has any.
-    of_year = [d for d in chosen if report_years(d) & set(years)]
+              (not named or not d.authority or authority_of(d) in named)]
+    of_year = [d for d in chosen if d.years & set(query.years)]
     chosen = of_year or chosen
-    latest = asks_for_current(question) and bool(named or filters.authority)
+    chosen = [d for d in chosen if d.kind in query.kinds] or chosen
+    latest = query.present and not of_year and bool(named or filters.authority)
     if latest:
-        newest: dict[str, Document] = {}
+        wanted = kinds if query.current and kinds else None
+        newest: dict[tuple[str, str], str] = {}
         for document in chosen:
-            if document.date and (not kinds or document.kind in kinds):
-                key = authority_key(document.authority or "")
-                if key not in newest or document.date > newest[key].date:
-                    newest[key] = document
-        chosen = list(newest.values()) or chosen
-    return Scope(frozenset(d.doc_id for d in chosen), years, latest, named, bool(of_year))
+            if document.date and (wanted is None or document.kind in wanted):
+                key = (authority_of(document), "" if wanted else document.kind)
+                newest[key] = max(newest.get(key, ""), document.date)
+        # Every report of the newest date is kept (a report can be there as PDF and as text), and
+        # undated ones, which cannot be told to be older, unless only the latest of `kinds` is wanted.
+        chosen = [d for d in chosen if newest.get((authority_of(d), "" if wanted else d.kind)) == d.date
+                  or (not d.date and not wanted)] or chosen
+    return Scope(frozenset(d.doc_id for d in chosen), query.years, latest,
+                 () if filters.authority else query.mentions, bool(of_year))
 
 
-def authorities_named(question: str, known: dict[str, str]) -> tuple[str, ...]:
-    """Authority keys (from `known`: key -> display name) that the question names, longest first."""
-    text = " " + authority_key(question) + " "
-    found: list[str] = []
-    for key in sorted(known, key=len, reverse=True):
-        if len(key) < 3 or key in STOPWORDS:
-            continue
-        if f" {key} " in text:
-            found.append(key)
-            text = text.replace(f" {key} ", " | ")
-    return tuple(found)
+def authority_of(document: Document) -> str:
+    """The canonical key of a report's authority ("" when unknown)."""
+    return authorities.canonical(document.authority) if document.authority else ""
 
 
 def without_scope(text: str, scope: Scope) -> str:
@@ -138,18 +130,3 @@ def without_scope(text: str, scope: Scope) -> str:
     for pattern in patterns:
         text = re.sub(r"\b" + pattern + r"(?:['’]s)?\b", " ", text, flags=re.IGNORECASE)
     return " ".join(text.split())
-
-
-def years_named(question: str) -> tuple[int, ...]:
-    """Years the question asks about ("in 2022"), not those it measures from ("since 2018")."""
-    return tuple(sorted({int(year) for year in _YEAR.findall(question)}))
-
-
-def asks_for_current(question: str) -> bool:
-    return bool(_CURRENT.search(question))
-
-
-def report_years(document: Document) -> set[int]:
-    """Years a report belongs to: publication and inspection."""
-    dates = [document.date, document.meta.get("inspection_start"), document.meta.get("inspection_end")]
-    return {int(value[:4]) for value in dates if value}

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import re
 
-from qa.filters import report_years
 from qa.metadata import fact_spans, grade_spans
 from qa.types import Document
 
-_ASKS_GRADE = re.compile(r"\b(?:grades?|graded|judgements?|judged|rated|ratings?|rate)\b", re.IGNORECASE)
+_ASKS_GRADE = re.compile(r"\b(?:grades?|graded|judgements?|judged|rated|ratings?)\b", re.IGNORECASE)
 _AREAS = [
     ("care_leavers", re.compile(r"\bcare leavers?\b|\bleaving care\b", re.IGNORECASE)),
     ("children_in_care", re.compile(r"\b(?:children )?in care\b|\blooked[- ]after\b", re.IGNORECASE)),
@@ -22,10 +21,9 @@ _FACTS = [
     ("lead_inspector", re.compile(r"\blead inspector\b|\bwho (?:led|inspected|carried out)\b.{0,80}\binspection\b|"
                                   r"\bwho inspected\b", re.IGNORECASE)),
     ("inspection_dates", re.compile(r"\binspection dates?\b|"
-                                    r"\bwhen (?:did|was|were)\b.{0,80}\b(?:inspection|inspected)\b", re.IGNORECASE)),
+                                    r"\bwhen (?:did|was|were)\b[^,?]{0,80}\b(?:inspection|inspected)\b(?! report)",
+                                    re.IGNORECASE)),
 ]
-# A front-page lookup is as sure as an answer gets; below 1 so a perfect reader match can still rank first.
-GRADE_SCORE = 0.95
 
 
 def judgement_asked(question: str) -> str | None:
@@ -46,7 +44,7 @@ def grade_citations(documents: list[Document], judgement: str, years: tuple[int,
     facts = judgement in dict(_FACTS)
     found = []
     for document in documents:
-        if document.kind != "inspection" or (years and not report_years(document) & set(years)):
+        if document.kind != "inspection" or (years and not document.years & set(years)):
             continue
         if not facts and judgement not in document.meta.get("grades", {}):
             continue

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 from dataclasses import asdict, dataclass, field
 
+from qa import authorities
 from qa.types import Paragraph
 
 KINDS = ("inspection", "focused visit", "monitoring visit", "send inspection", "news", "other")
@@ -116,17 +116,6 @@ def normalise_grade(grade: str) -> str:
     return "requires improvement" if "improvement" in grade else grade
 
 
-@functools.lru_cache(maxsize=4096)
-def authority_key(name: str) -> str:
-    """A name to compare authorities by: lower case, "&" as "and", no "council" or punctuation."""
-    name = re.sub(r"['’]s\b", "", name.lower().replace("&", " and "))
-    name = " ".join(re.findall(r"[a-z0-9]+", name))
-    name = re.sub(r"^(?:the )?(?:(?:metropolitan borough|london borough|royal borough|borough|city|county|"
-                  r"council) of )?(?:the )?", "", name)
-    return re.sub(r"(?: city of| metropolitan| borough| city| county| district| unitary authority| local authority"
-                  r"| children services| mbc| council)*$", "", name)
-
-
 def _iso(day: str, month: str, year: str) -> str | None:
     try:
         return dt.date(int(year), _MONTHS.index(month.lower()) + 1, int(day)).isoformat()
@@ -141,13 +130,16 @@ def _kind(flat: str) -> str:
 
 
 def _authority(flat: str, head: str) -> str | None:
+    """The authority as the report names it; else the first authority of England its opening names
+    (a letter whose address lines come before "Focused visit to ...")."""
     matches = [pattern.search(flat) for pattern in _AUTHORITY_PATTERNS]
     matches += [_NAME_LINES.search(head), _NAME_AFTER.search(head)]
     for match in filter(None, matches):
         name = _COUNCIL.sub("", " ".join(match.group(1).split()))
-        if 2 <= len(name) <= 80:
+        if 2 <= len(name) <= 80 and any(c.isupper() for c in name) and not re.search(r"\d", name):
             return name
-    return None
+    key = authorities.find(flat[:_HEAD])
+    return authorities.display(key) if key else None
 
 
 def _published(head: str, kind: str) -> str | None:

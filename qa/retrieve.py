@@ -1,43 +1,22 @@
-"""Question (and chat history) to ranked passages: dense and BM25 results, fused by reciprocal rank."""
+"""A query to ranked passages: dense and BM25 results, fused by reciprocal rank."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import replace
 
 import numpy as np
 
 from qa.embed import Embedder
-from qa.filters import Scope, report_years
+from qa.filters import Scope
 from qa.store import Store
 from qa.types import Passage
 
-_FOLLOW_UP = re.compile(
-    r"^(and|but|also|what about|how about|so|then)\b|\b(it|its|they|them|their|she|he|her|his|this|"
-    r"that|these|those|there)\b", re.IGNORECASE)
-_CONTENT_WORD = re.compile(r"[A-Za-z0-9']{3,}")
 HISTORY_WEIGHT = 0.6
 # Reciprocal rank fusion: a passage scores 1 / (RRF_K + rank) in each list it is in.
 RRF_K = 60
 # Added to the similarity of passages from reports of a year the question names.
 YEAR_BONUS = 0.05
-
-
-def is_follow_up(question: str) -> bool:
-    """Whether a question leans on earlier turns: it starts with "and" or similar, or is very short."""
-    return bool(_FOLLOW_UP.search(question)) or len(_CONTENT_WORD.findall(question)) <= 3
-
-
-def with_context(question: str, history: Sequence[str] = ()) -> str:
-    """The question, followed by the last earlier question when it is a follow-up: its words
-    (names, years, topics) are what "it" and "there" stand for."""
-    return " ".join([question, *follow_up_context(question, history)])
-
-
-def follow_up_context(question: str, history: Sequence[str] = ()) -> list[str]:
-    """The earlier question a follow-up leans on (the last one), or nothing."""
-    return [history[-1]] if history and is_follow_up(question) else []
 
 
 def query_vector(embedder: Embedder, question: str, context: Sequence[str] = ()) -> np.ndarray:
@@ -64,7 +43,7 @@ def retrieve(store: Store, vector: np.ndarray, query: str, k: int, scope: Scope 
                         for cid, score in zip(missing, store.similarity(vector, missing), strict=True)}
     if scope.years:
         years = set(scope.years)
-        passages = {cid: replace(p, score=p.score + YEAR_BONUS) if report_years(store.document(p.doc_id)) & years
+        passages = {cid: replace(p, score=p.score + YEAR_BONUS) if store.document(p.doc_id).years & years
                     else p for cid, p in passages.items()}
     by_similarity = sorted(dense, key=lambda cid: -passages[cid].score)
     return [passages[cid] for cid in fuse([by_similarity, lexical])[:k]]

@@ -20,6 +20,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+from qa.authorities import canonical
 from qa.bm25 import LexicalIndex
 from qa.errors import IndexMismatchError, IndexMissingError, NotFoundError
 from qa.lexical import Lexicon, terms
@@ -90,6 +91,11 @@ class Store:
             return
         self._carried = previous._lexical or previous._carried
         threading.Thread(target=self._build_lexical, name="lexical-build", daemon=True).start()
+
+    @property
+    def authorities(self) -> set[str]:
+        """The canonical keys of the reports' authorities."""
+        return {canonical(e.document.authority) for e in self.entries.values() if e.document.authority}
 
     def vocabulary(self, doc_id: str) -> frozenset[str]:
         """The set of terms in a document, computed on first use."""

@@ -35,6 +35,12 @@ class Document:
     # Read from the text (qa.metadata): inspection dates, lead inspector, framework, grades.
     meta: dict = field(default_factory=dict)
 
+    @property
+    def years(self) -> set[int]:
+        """Years the report belongs to: of its publication and of its inspection or visit."""
+        dates = [self.date, self.meta.get("inspection_start"), self.meta.get("inspection_end")]
+        return {int(value[:4]) for value in dates if value}
+
     def reference(self, paragraph: int | None = None) -> str:
         """How a citation names the report: "Worcestershire, inspection published 14 July 2023, paragraph 10"."""
         parts = [self.authority or self.title]

@@ -4,7 +4,8 @@ import numpy as np
 
 from qa.bm25 import LexicalIndex
 from qa.lexical import terms
-from qa.retrieve import fuse, with_context
+from qa.query import understand
+from qa.retrieve import fuse
 
 CHUNKS = [
     "Children in care are visited regularly by their social workers.",
@@ -48,7 +49,7 @@ def test_fusion_rewards_agreement_between_rankings():
 
 def test_follow_ups_carry_the_earlier_question():
     history = ["What did the 2012 report say about domestic abuse referrals?"]
-    assert with_context("And school attendance?", history) == f"And school attendance? {history[0]}"
-    assert with_context("How do staff find supervision in Worcestershire?", history) == \
+    assert understand("And school attendance?", history).with_context == f"And school attendance? {history[0]}"
+    assert understand("How do staff find supervision in Worcestershire?", history).with_context == \
         "How do staff find supervision in Worcestershire?"
-    assert with_context("And school attendance?", []) == "And school attendance?"
+    assert understand("And school attendance?", []).with_context == "And school attendance?"

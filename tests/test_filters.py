@@ -8,8 +8,9 @@ import pytest
 
 from qa.config import Settings
 from qa.errors import FilterError
-from qa.filters import Filters, Scope, asks_for_current, authorities_named, scope, without_scope, years_named
+from qa.filters import Filters, Scope, scope, without_scope
 from qa.pipeline import QA
+from qa.query import understand
 from tests.fakes import FakeEmbedder
 from web import create_app
 
@@ -45,22 +46,44 @@ def test_filters_are_validated():
 
 
 def test_what_a_question_names():
-    known = {"worcestershire": "Worcestershire", "north yorkshire": "North Yorkshire", "york": "York"}
-    assert authorities_named("How is North Yorkshire doing?", known) == ("north yorkshire",)
-    assert authorities_named("What did Worcestershire's 2019 report say?", known) == ("worcestershire",)
-    assert authorities_named("What about care leavers?", known) == ()
-    assert years_named("changes since 2018 in the 2022 inspection") == (2022,)
-    assert asks_for_current("How is Worcestershire rated?") and not asks_for_current("What did it say in 2019?")
+    known = {"worcestershire", "north yorkshire", "york", "kingston upon hull", "newcastle upon tyne",
+             "bath and north east somerset", "croydon", "leeds"}
+    assert understand("How is North Yorkshire doing?", known=known).authorities == ("north yorkshire",)
+    assert understand("What did Worcestershire's 2019 report say?", known=known).authorities == ("worcestershire",)
+    assert understand("What about care leavers?", known=known).authorities == ()
+    for question, key in [("Is Hull's front door timely?", "kingston upon hull"),
+                          ("How is Newcastle doing?", "newcastle upon tyne"),
+                          ("What must B&NES improve?", "bath and north east somerset"),
+                          ("What did BANES get?", "bath and north east somerset"),
+                          ("Is the London Borough of Croydon improving?", "croydon"),
+                          ("Leeds City Council care leavers", "leeds")]:
+        assert understand(question, known=known).authorities == (key,), question
+    assert understand("Is Hull's MASH timely?", known=known).mentions == ("hull",)
+    assert understand("changes since 2018 in the 2022 inspection").years == (2022,)
+    assert understand("Has Kent improved since the 2022 inspection?").years == ()
+    assert understand("Has Kent got better since it was judged inadequate in 2021?").years == ()
+    assert understand("How is Worcestershire rated?").current
+    assert not understand("What did it say in 2019?").current
+    assert understand("What must Kent improve?").present
+    assert not understand("What did Kent's 2019 report say?").present
+    assert not understand("Has Kent improved since its last inspection?").present
+    assert understand("What did the 2022 focused visit find?").kinds == ("focused visit",)
+    assert understand("Who is the lead inspector?").fact and understand("How many children are in care?").fact
+    assert not understand("How well do leaders know their services?").fact
+    follow_up = understand("And care leavers?", ["What did Hull's 2019 inspection say?"], known)
+    assert follow_up.authorities == ("kingston upon hull",) and follow_up.years == (2019,)
+    assert follow_up.with_context == "And care leavers? What did Hull's 2019 inspection say?"
 
 
 def test_the_names_and_years_that_chose_the_reports_are_not_searched_for(engine):
     documents = [entry.document for entry in engine.store.entries.values()]
     question = "What did Worcestershire's 2019 inspection say about the LADO?"
-    chosen = scope(documents, question, Filters())
+    chosen = scope(documents, understand(question, known=engine.store.authorities), Filters())
     assert chosen.named == ("worcestershire",) and chosen.by_year and len(chosen.doc_ids) == 1
     assert without_scope(question, chosen) == "What did inspection say about the LADO?"
     # A year no report of the authority has only ranks; it stays in the search.
-    later = scope(documents, "What did Worcestershire say in 2021?", Filters())
+    later = scope(documents, understand("What did Worcestershire say in 2021?", known=engine.store.authorities),
+                  Filters())
     assert not later.by_year and without_scope("What did Worcestershire say in 2021?", later) == "What did say in 2021?"
     assert without_scope("Telford & Wrekin's and telford and wrekin IROs", Scope(named=("telford and wrekin",))) \
         == "and IROs"
@@ -127,3 +150,24 @@ def test_api_takes_filters_and_refuses_bad_ones(engine):
     assert dates == {"2023-07-14"}
     response = client.post("/api/ask", json={"question": "What needs to improve?", "filters": {"from": "soon"}})
     assert response.status_code == 400 and response.get_json()["error"]["code"] == "bad_filters"
+
+
+def _dates(engine, question):
+    chosen = scope([e.document for e in engine.store.entries.values()],
+                   understand(question, known=engine.store.authorities), Filters())
+    return sorted(engine.store.document(doc_id).date for doc_id in chosen.doc_ids), chosen
+
+
+def test_a_question_about_the_present_is_asked_of_the_latest_report_of_each_kind(engine):
+    dates, chosen = _dates(engine, "What needs to improve for care leavers in Worcestershire?")
+    assert chosen.latest and dates == ["2023-07-14", "2024-07-15", "2025-01-13"]
+    dates, chosen = _dates(engine, "What did Worcestershire's 2019 inspection say about care leavers?")
+    assert not chosen.latest and dates == ["2019-07-29"]
+    dates, _ = _dates(engine, "How have Worcestershire's services changed since 2017?")
+    assert len(dates) == 5
+
+
+def test_a_visit_is_found_by_the_year_it_took_place_as_well_as_the_year_it_was_published(engine):
+    # The focused visit of 3 and 4 December 2024 was published on 13 January 2025.
+    dates, chosen = _dates(engine, "What did the 2024 focused visit to Worcestershire find?")
+    assert chosen.by_year and dates == ["2025-01-13"]

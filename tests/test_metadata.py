@@ -4,9 +4,10 @@ from pathlib import Path
 
 import pytest
 
+from qa.authorities import authority_key, canonical, display
 from qa.layout import structure
 from qa.loaders import extract
-from qa.metadata import authority_key, read_metadata
+from qa.metadata import read_metadata
 
 SAMPLES = Path(__file__).parent / "samples"
 
@@ -67,3 +68,21 @@ def test_authority_names_compare_without_council_words():
     assert authority_key("Bournemouth, Christchurch & Poole") == "bournemouth christchurch and poole"
     assert authority_key("The Council of the Isles of Scilly") == "isles of scilly"
     assert authority_key("Dudley's") == "dudley"
+    assert authority_key("City of London") == "city of london" != authority_key("London Borough of Ealing")
+
+
+def test_every_name_of_an_authority_has_one_key():
+    assert canonical("Hull") == canonical("Kingston upon Hull City Council") == "kingston upon hull"
+    assert canonical("B&NES") == canonical("Bath and North East Somerset Council") == "bath and north east somerset"
+    assert canonical("London Borough of Croydon") == canonical("Croydon") == "croydon"
+    assert canonical("Sandwell Children's Trust") == "sandwell"
+    assert canonical("Stoke-onTrent") == "stoke on trent" and display("stoke on trent") == "Stoke-on-Trent"
+    assert canonical("Gotham City Council") == "gotham"  # not in the table: its own key
+
+
+def test_a_report_that_names_its_authority_only_in_its_opening_lines_gets_it():
+    text = ("29 November 2024\nMs A Smith\nDirector of Children's Services\nSandwell Children's Trust\n\n"
+            "Dear Ms Smith\nThis letter summarises the findings of the focused visit.\n")
+    assert read_metadata(text, ()).authority == "Sandwell"
+    assert read_metadata("Inspection of the London Borough of Ealing local authority children's services\n",
+                         ()).authority == "the London Borough of Ealing"

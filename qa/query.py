@@ -1,0 +1,143 @@
+"""How a question is understood, once: what it names (authorities, years, kinds of report, a
+judgement), whether it asks about the present or the past, and the earlier question a follow-up
+leans on. Every later stage (scope, search, reading) reads this `Query` instead of the text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from qa import authorities
+from qa.authorities import authority_key
+from qa.judgements import judgement_asked
+from qa.lexical import STOPWORDS
+
+_FOLLOW_UP = re.compile(
+    r"^(and|but|also|what about|how about|so|then)\b|\b(it|its|they|them|their|she|he|her|his|this|"
+    r"that|these|those|there)\b", re.IGNORECASE)
+_CONTENT_WORD = re.compile(r"[A-Za-z0-9']{3,}")
+_YEAR = re.compile(r"\b20[12]\d\b")
+# A year that a change is measured from ("since the 2022 inspection", "after it was judged
+# inadequate in 2021") is not the year asked about.
+_FROM_YEAR = re.compile(r"\b(?:since|after|before)\b[^.?!;]{0,60}?\b(20[12]\d)\b", re.IGNORECASE)
+_CURRENT = re.compile(r"\b(?:current(?:ly)?|now|latest|most recent|at present|today|still)\b|"
+                      r"^(?:how|what) (?:is|are) .{0,60}\b(?:rated|judged|graded|doing)\b", re.IGNORECASE)
+# A question about the past or a change is not only about the latest report.
+_PAST = re.compile(r"\b(?:since|previous(?:ly)?|earlier|before|prior|chang(?:e|ed|es)|improved|declined|"
+                   r"deteriorated|history|over time)\b", re.IGNORECASE)
+# Questions whose answer is a list of what must improve (or was recommended, or looked at).
+_LIST = re.compile(r"\b(?:needs?|needed|must|should|has|have|had) (?:to )?(?:do better|improve)|\bimprove(?:ments?)?\b|"
+                   r"\bareas? (?:for|of|that need) (?:priority action|improvement|development)|\brecommendations?\b|"
+                   r"\bpriority action\b|\bwhat (?:areas|parts?) .{0,60}\b(?:look|looked|examine|examined|focus)",
+                   re.IGNORECASE)
+# Words that ask for a list without narrowing it to a topic ("What does Kent need to improve?").
+_LIST_WORDS = frozenset(("need", "needs", "needed", "must", "improve", "improvement", "improvements", "ofsted",
+                         "say", "said", "want", "wanted", "ask", "asked", "children", "childrens", "social",
+                         "care", "service", "services", "inspection", "inspectors", "report", "focused",
+                         "visit", "local", "authority", "council", "area", "areas", "priority", "action",
+                         "recommendation", "recommendations", "make", "made", "better", "according",
+                         "latest", "last", "recent", "judgement", "send", "partnership",
+                         "development", "looked", "look", "examined", "focus", "parts", "part",
+                         *"january february march april may june july august september october november "
+                          "december spring summer autumn winter".split()))
+_WORD = re.compile(r"[a-z]+")
+# Questions for a name, a date, a number or a grade: their answer is the fewest words that say it.
+_FACT = re.compile(r"^\s*(?:(?:and|but|so) )?(?:who|whom|whose|when|which|where|how (?:many|much|long|often)|"
+                   r"what (?:year|date|month|day|time|grade|judgement|rating|percentage|proportion|number|"
+                   r"name|is the name|was the name|age)\b)", re.IGNORECASE)
+_KINDS = (
+    ("focused visit", re.compile(r"\bfocused visits?\b", re.IGNORECASE)),
+    ("monitoring visit", re.compile(r"\bmonitoring visits?\b", re.IGNORECASE)),
+    ("send inspection", re.compile(r"\bSEND\b|\blocal area partnership\b|\bspecial educational needs\b")),
+)
+
+
+@dataclass(frozen=True)
+class Query:
+    """A question as the system understands it."""
+
+    text: str
+    context: tuple[str, ...] = ()  # the earlier question a follow-up leans on
+    authorities: tuple[str, ...] = ()  # canonical keys of the authorities named, longest first
+    mentions: tuple[str, ...] = ()  # the names as folded in the question ("hull", "banes")
+    absent: tuple[str, ...] = ()  # keys of authorities it names that no report is about
+    years: tuple[int, ...] = ()  # years asked about ("in 2022"), not measured from ("since 2018")
+    kinds: tuple[str, ...] = ()  # kinds of report named ("focused visit")
+    judgement: str | None = None  # a front-page value asked for (qa.judgements)
+    current: bool = False  # says "now", "latest", "currently"
+    past: bool = False  # asks about the past or a change
+    listing: str | None = None  # asks for a list: "all" of it, or the "item" on a topic it names
+    fact: bool = False  # asks for a name, date, number or grade
+
+    @property
+    def present(self) -> bool:
+        """Asks about the present: says so, or names no year and no earlier time."""
+        return self.current or not (self.years or self.past)
+
+    @property
+    def with_context(self) -> str:
+        """The question followed by the earlier question it leans on."""
+        return " ".join([self.text, *self.context])
+
+
+def understand(question: str, history: Sequence[str] = (), known: Iterable[str] = ()) -> Query:
+    """Read `question` (a turn after `history`); `known` are the authority keys in the index."""
+    context = tuple(follow_up_context(question, history))
+    text = " ".join([question, *context])
+    known = set(known)
+    named, mentions = authorities_named(text, known)
+    absent, _ = authorities_named(text, set(authorities.aliases().values()) - known)
+    return Query(text=question, context=context, authorities=named, mentions=mentions, absent=absent,
+                 years=years_named(text), kinds=kinds_named(text), judgement=judgement_asked(question),
+                 current=bool(_CURRENT.search(question)), past=bool(_PAST.search(text)),
+                 listing=listing(question, mentions), fact=bool(_FACT.search(question)))
+
+
+def is_follow_up(question: str) -> bool:
+    """Whether a question leans on earlier turns: it starts with "and" or similar, or is very short."""
+    return bool(_FOLLOW_UP.search(question)) or len(_CONTENT_WORD.findall(question)) <= 3
+
+
+def follow_up_context(question: str, history: Sequence[str] = ()) -> list[str]:
+    """The earlier question a follow-up leans on (the last one), or nothing."""
+    return [history[-1]] if history and is_follow_up(question) else []
+
+
+def authorities_named(question: str, known: set[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The canonical keys of the `known` authorities that the question names (by any of their
+    names), longest name first, and the names as they were found."""
+    names = {name: key for name, key in authorities.aliases().items() if key in known}
+    names |= {key: key for key in known}
+    text = " " + authority_key(question) + " "
+    found: list[str] = []
+    mentions: list[str] = []
+    for name in sorted(names, key=len, reverse=True):
+        if len(name) < 3 or name in STOPWORDS or f" {name} " not in text:
+            continue
+        mentions.append(name)
+        if names[name] not in found:
+            found.append(names[name])
+        text = text.replace(f" {name} ", " | ")
+    return tuple(found), tuple(mentions)
+
+
+def years_named(question: str) -> tuple[int, ...]:
+    """Years the question asks about ("in 2022"), not those it measures from ("since 2018")."""
+    measured_from = {match.start(1) for match in _FROM_YEAR.finditer(question)}
+    return tuple(sorted({int(match.group()) for match in _YEAR.finditer(question)
+                         if match.start() not in measured_from}))
+
+
+def listing(question: str, mentions: Sequence[str] = ()) -> str | None:
+    """"all" for a question asking for a whole list (what must improve, what was looked at), "item"
+    for one asking for the item on a topic it names, None for any other question."""
+    if not _LIST.search(question):
+        return None
+    words = set(_WORD.findall(authority_key(question))) - set(" ".join(mentions).split())
+    return "item" if words - STOPWORDS - _LIST_WORDS else "all"
+
+
+def kinds_named(question: str) -> tuple[str, ...]:
+    return tuple(kind for kind, pattern in _KINDS if pattern.search(question))
