@@ -1,11 +1,12 @@
-"""The answer-quality scorecard: dev.jsonl on the shipped corpus, dev_ofsted.jsonl on the full collection.
+"""The answer-quality scorecard: dev.jsonl on the shipped corpus, dev_ofsted.jsonl and
+ofsted-qa/dev.jsonl on the full collection.
 
     python bench/scorecard.py [--full-index DIR] [--json FILE]
 
-The full collection's index is built in --full-index on first use (about 15 minutes here: build it
+The full collection's index is built in --full-index on first use (about 12 minutes here: build it
 once with `qa index ../shared/ofsted --corpus ../shared/ofsted --index DIR`). Prints hit@1, hit@3,
-contains@1, F1@1, abstain, false abstain, integrity and p50/p95 latency for each file, and the
-risk-coverage curve of both together.
+contains@1, F1@1, abstain, false abstain, calibration error, integrity and p50/p95 latency for each
+file, then the risk-coverage curve and the reliability table of the score over all three.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from qa.config import Settings
-from qa.evaluate import evaluate, format_risk_coverage, load_questions, risk_coverage
+from qa.evaluate import evaluate, format_reliability, format_risk_coverage, load_questions, reliability, risk_coverage
 from qa.pipeline import QA
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -36,21 +37,26 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--full-index", type=Path, default=Path("../full-index"))
     parser.add_argument("--eval", type=Path, default=SHARED / "eval")
+    parser.add_argument("--questions", type=Path, default=SHARED / "ofsted-qa" / "dev.jsonl")
     parser.add_argument("--json", type=Path, help="also write every question's record here")
     args = parser.parse_args()
     base = Settings.load()
     results = {}
     with tempfile.TemporaryDirectory() as shipped_index:
         qa, results["dev.jsonl"] = run(base.with_changes(index=Path(shipped_index)), args.eval / "dev.jsonl")
-        _, results["dev_ofsted.jsonl"] = run(base.with_changes(corpus=SHARED / "ofsted", index=args.full_index),
-                                             args.eval / "dev_ofsted.jsonl", qa.embedder)
+        full = base.with_changes(corpus=SHARED / "ofsted", index=args.full_index)
+        _, results["dev_ofsted.jsonl"] = run(full, args.eval / "dev_ofsted.jsonl", qa.embedder)
+        _, results["ofsted-qa/dev.jsonl"] = run(full, args.questions, qa.embedder)
     keys = list(results["dev.jsonl"]["summary"])
-    print(f"{'':>14}  " + "  ".join(f"{name:>16}" for name in results))
+    print(f"{'':>17}  " + "  ".join(f"{name:>19}" for name in results))
     for key in keys:
-        print(f"{key:>14}  " + "  ".join(f"{str(r['summary'][key]):>16}" for r in results.values()))
+        print(f"{key:>17}  " + "  ".join(f"{str(r['summary'][key]):>19}" for r in results.values()))
     records = [record for result in results.values() for record in result["questions"]]
-    print("\nrisk-coverage (both files):")
+    print("\nrisk-coverage (all three files):")
     print(format_risk_coverage(risk_coverage(records, np.arange(0.0, 1.0001, 0.05))))
+    for name, result in results.items():
+        print(f"\nreliability of the score, {name}:")
+        print(format_reliability(*reliability(result["questions"])))
     if args.json:
         args.json.write_text(json.dumps(results, ensure_ascii=False, indent=2))
 

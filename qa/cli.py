@@ -13,7 +13,7 @@ import numpy as np
 
 from qa.config import MAX_TOP_K, Settings
 from qa.errors import QAError
-from qa.evaluate import evaluate, format_risk_coverage, load_questions, risk_coverage
+from qa.evaluate import evaluate, format_reliability, format_risk_coverage, load_questions, reliability, risk_coverage
 from qa.filters import Filters
 from qa.metadata import KINDS
 from qa.pipeline import QA
@@ -126,6 +126,8 @@ def _eval(qa: QA, args) -> int:
             print(f"{key:>14}: {value}")
         print(f"\nrisk-coverage (answered when score >= threshold; now {qa.settings.threshold}):")
         print(format_risk_coverage(risk_coverage(result["questions"], np.arange(0.0, 1.0001, 0.05))))
+        print("\nreliability of the score (right: the first answer's paragraph holds the evidence):")
+        print(format_reliability(*reliability(result["questions"])))
     return 0
 
 

@@ -145,6 +145,7 @@ def summarise(records: list[dict]) -> dict:
         "F1@1": mean(answerable, "f1"),
         "abstain": round(float(np.mean([not r["answered"] for r in unanswerable])), 3) if unanswerable else None,
         "false_abstain": round(float(np.mean([not r["answered"] for r in answerable])), 3) if answerable else None,
+        "calibration_error": reliability(records)[1] if records else None,
         "integrity": mean(records, "integrity"),
         "p50_ms": round(float(np.percentile(latencies, 50)), 1) if latencies else None,
         "p95_ms": round(float(np.percentile(latencies, 95)), 1) if latencies else None,
@@ -170,6 +171,36 @@ def risk_coverage(records: list[dict], thresholds: Iterable[float]) -> list[dict
             if (~unanswerable).any() else None,
         })
     return rows
+
+
+def reliability(records: list[dict], bins: int = 10) -> tuple[list[dict], float]:
+    """The reliability table of the first answer's score (ten bins of width 0.1: how many
+    questions, their mean score, and the share whose best passage was right) and the expected
+    calibration error (the bins' |right - score| weighted by their size)."""
+    scored = [r for r in records if r.get("score") is not None]
+    scores = np.array([r["score"] for r in scored], dtype=np.float64)
+    right = np.array([not r["unanswerable"] and bool(r.get("candidate_hit1")) for r in scored], dtype=bool)
+    where = np.minimum((scores * bins).astype(int), bins - 1)
+    rows, error = [], 0.0
+    for b in range(bins):
+        inside = where == b
+        if not inside.any():
+            rows.append({"bin": f"{b / bins:.1f}-{(b + 1) / bins:.1f}", "questions": 0, "score": None, "right": None})
+            continue
+        score, share = float(scores[inside].mean()), float(right[inside].mean())
+        error += inside.sum() / len(scores) * abs(share - score)
+        rows.append({"bin": f"{b / bins:.1f}-{(b + 1) / bins:.1f}", "questions": int(inside.sum()),
+                     "score": round(score, 3), "right": round(share, 3)})
+    return rows, round(error, 3)
+
+
+def format_reliability(rows: list[dict], error: float) -> str:
+    """The reliability table with its expected calibration error."""
+    lines = [f"{'score':>9} {'questions':>10} {'mean score':>11} {'right':>6}"]
+    for row in rows:
+        lines.append(f"{row['bin']:>9} {row['questions']:>10} {_or_dash(row['score']):>11} {_or_dash(row['right']):>6}")
+    lines.append(f"expected calibration error {error:.3f}")
+    return "\n".join(lines)
 
 
 def format_risk_coverage(rows: list[dict]) -> str:

@@ -3,7 +3,17 @@ import json
 import pytest
 
 from qa.errors import QAError
-from qa.evaluate import best, evidence_key, exact_match, f1_score, fold, load_questions, risk_coverage, summarise
+from qa.evaluate import (
+    best,
+    evidence_key,
+    exact_match,
+    f1_score,
+    fold,
+    load_questions,
+    reliability,
+    risk_coverage,
+    summarise,
+)
 from tests.conftest import SHARED
 
 SQUAD = SHARED / "benchmarks" / "squad_v1.1_dev"
@@ -78,3 +88,13 @@ def test_risk_coverage_counts_wrong_answers_among_those_given():
     assert (low["coverage"], low["risk"], low["abstain"], low["false_abstain"]) == (0.75, 0.667, 0.5, 0.0)
     assert (middle["coverage"], middle["risk"], middle["abstain"]) == (0.5, 0.5, 1.0)
     assert (high["coverage"], high["risk"], high["false_abstain"]) == (0.0, 0.0, 1.0)
+
+
+def test_reliability_compares_each_bins_mean_score_with_its_share_right():
+    records = ([{"unanswerable": False, "candidate_hit1": True, "score": 0.95}] * 3
+               + [{"unanswerable": False, "candidate_hit1": False, "score": 0.95}]
+               + [{"unanswerable": True, "score": 0.15}] * 4 + [{"unanswerable": True, "score": None}])
+    rows, error = reliability(records)
+    assert len(rows) == 10 and rows[9] == {"bin": "0.9-1.0", "questions": 4, "score": 0.95, "right": 0.75}
+    assert rows[1]["questions"] == 4 and rows[1]["right"] == 0.0 and rows[5]["questions"] == 0
+    assert error == pytest.approx(0.5 * 0.2 + 0.5 * 0.15, abs=1e-3)
