@@ -32,13 +32,12 @@ class Settings:
     candidates: int = 12
     # The least calibrated probability of being right for an answer; below it the reply is "not
     # found". Chosen by training/fit_scorer.py, which records it in qa/models/scorer.json.
-    threshold: float = 0.20
-    # The span reader: "builtin" (the model in qa/models/reader), a folder holding reader.onnx and
-    # tokenizer.json, or "off" (answers are whole sentences).
+    threshold: float = 0.175
+    # The span reader: "builtin" (the model in qa/models/reader) or a folder holding reader.onnx and
+    # tokenizer.json.
     reader: str = "builtin"
-    # The reader's least margin over "no answer" (start + end logits) for cutting a sentence to its
-    # span; chosen on the scorecard (bench/scorecard.py): 0 cut too often, 3 gave the best F1@1.
-    span_margin: float = 3.0
+    # How many of the best passages the span reader reads for a question (about 6 ms each here).
+    passages_read: int = 8
     max_question_chars: int = 2000
     batch_size: int = 32
     # Uploads and deletions through the API need this bearer token; empty disables them.
@@ -56,6 +55,8 @@ class Settings:
             raise ConfigError(f"top_k must be between 1 and {MAX_TOP_K}, got {self.top_k}")
         if self.candidates < self.top_k:
             raise ConfigError("candidates must be at least top_k")
+        if not 1 <= self.passages_read <= self.candidates:
+            raise ConfigError("passages_read must be between 1 and candidates")
         if not 0.0 <= self.threshold <= 1.0:
             raise ConfigError(f"threshold must be between 0 and 1, got {self.threshold}")
         if self.batch_size < 1 or self.max_question_chars < 1 or self.max_upload_mb < 1:

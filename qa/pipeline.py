@@ -16,14 +16,15 @@ from qa.embed import Embedder, make_embedder
 from qa.errors import QuestionError
 from qa.filters import Filters, Scope, without_scope
 from qa.filters import scope as filters_scope
-from qa.judgements import GRADE_SCORE, grade_citations, judgement_asked
-from qa.read import SentenceReader, cite
+from qa.judgements import grade_citations
+from qa.query import Query, understand
+from qa.read import PassageReader, cite
 from qa.refresh import RefreshSummary, refresh
-from qa.retrieve import follow_up_context, query_vector, retrieve, with_context
-from qa.span_reader import narrow, span_model
+from qa.retrieve import query_vector, retrieve
+from qa.span_reader import span_model
 from qa.store import Store
 from qa.tokens import load_encoding
-from qa.types import Passage, Reply
+from qa.types import Answer, Passage, Reply
 
 
 class QA:
@@ -36,8 +37,8 @@ class QA:
     def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None) -> None:
         self.settings = settings or Settings.load()
         self.embedder = embedder or make_embedder(self.settings)
-        self.reader = SentenceReader(self.embedder)
         self.spans = span_model(self.settings.reader)
+        self.reader = PassageReader(self.spans, passages_read=self.settings.passages_read)
         self._store: Store | None = None
         self._load_lock = threading.Lock()
 
@@ -53,8 +54,7 @@ class QA:
     def warm_up(self) -> None:
         """Load the models and the index now rather than on the first question."""
         self.embedder.encode(["warm up"])
-        if self.spans is not None:
-            self.spans.best("warm up", "warm up")
+        self.spans.best("warm up", "warm up")
         _ = self.store.lexical
 
     def index_exists(self) -> bool:
@@ -100,43 +100,56 @@ class QA:
         question = self.check_question(question)
         top_k = top_k or self.settings.top_k
         store = self.store
-        judgement = judgement_asked(question)
-        scope = self.scope(store, question, history, filters, judgement)
-        if judgement:
-            chosen = [entry.document for entry in store.entries.values()
-                      if scope.doc_ids is None or entry.document.doc_id in scope.doc_ids]
-            grades = grade_citations(chosen, judgement, scope.years, top_k)
-            if grades and (scope.doc_ids is not None or scope.years):
-                answers = tuple(cite(document, index, start, end, GRADE_SCORE)
-                                for document, index, start, end in grades)
-                return Reply(question, True, (time.perf_counter() - began) * 1000, answers)
-        search, vector, passages = self.search(store, question, history, scope)
-        answers = self.reader.read(store, search, vector, passages, top_k)
-        if self.spans is not None:
-            # Only the first answer is cut to its span: the reader costs about 25 ms a passage.
-            answers = narrow(self.spans, question, answers[:1], self.settings.span_margin) + answers[1:]
+        query = self.understand(store, question, history)
+        scope = self.scope(store, query, filters)
+        if query.absent and not query.authorities and not (filters and filters.authority):
+            # It asks about an authority that no report is about: nothing here can answer it.
+            return Reply(question, False, (time.perf_counter() - began) * 1000)
+        front_page = self.front_page(store, query, scope, top_k)
+        if front_page:
+            return Reply(question, True, (time.perf_counter() - began) * 1000, front_page)
+        _, _, passages = self.search(store, query, scope)
+        answers = self.reader.read(store, query, passages, top_k)
         answered = bool(answers) and answers[0].score >= self.settings.threshold
         took_ms = (time.perf_counter() - began) * 1000
         if answered:
             return Reply(question, True, took_ms, tuple(answers))
         return Reply(question, False, took_ms, (), tuple(answers))
 
-    @staticmethod
-    def scope(store: Store, question: str, history: Sequence[str] = (), filters: Filters | None = None,
-              judgement: str | None = None) -> Scope:
-        """The reports the question (read with the follow-up's context) is asked of."""
-        documents = [entry.document for entry in store.entries.values()]
-        return filters_scope(documents, with_context(question, history), filters or Filters(),
-                             ("inspection",) if judgement else ())
+    def front_page(self, store: Store, query: Query, scope: Scope, top_k: int) -> tuple[Answer, ...]:
+        """The grade, lead inspector or dates asked for, from the front pages of the reports in
+        scope, newest first; nothing when the question asks none of these of a scoped set, or asks
+        about a change (the reader compares reports). A question about the present is answered
+        from the latest inspection only."""
+        if not query.judgement or query.past or (scope.doc_ids is None and not scope.years):
+            return ()
+        chosen = [entry.document for entry in store.entries.values()
+                  if scope.doc_ids is None or entry.document.doc_id in scope.doc_ids]
+        if scope.latest:
+            inspections = [d for d in chosen if d.kind == "inspection" and d.date]
+            chosen = [max(inspections, key=lambda d: d.date)] if inspections else []
+        return tuple(cite(document, index, start, end, self.reader.scorer.front_page)
+                     for document, index, start, end in grade_citations(chosen, query.judgement, scope.years, top_k))
 
-    def search(self, store: Store, question: str, history: Sequence[str], scope: Scope
+    @staticmethod
+    def understand(store: Store, question: str, history: Sequence[str] = ()) -> Query:
+        """The question as understood, with the authorities of the index to recognise."""
+        return understand(question, history, store.authorities)
+
+    @staticmethod
+    def scope(store: Store, query: Query, filters: Filters | None = None) -> Scope:
+        """The reports the question is asked of."""
+        documents = [entry.document for entry in store.entries.values()]
+        return filters_scope(documents, query, filters or Filters(), ("inspection",) if query.judgement else ())
+
+    def search(self, store: Store, query: Query, scope: Scope, k: int | None = None
                ) -> tuple[str, np.ndarray, list[Passage]]:
         """The question as searched (without the names and years that chose the scope), its vector
-        and the best passages in scope."""
-        search = without_scope(question, scope)
-        context = [without_scope(text, scope) for text in follow_up_context(question, history)]
+        and the `k` (default: the candidates setting) best passages in scope."""
+        search = without_scope(query.text, scope)
+        context = [without_scope(text, scope) for text in query.context]
         vector = query_vector(self.embedder, search, context)
-        passages = retrieve(store, vector, " ".join([search, *context]), self.settings.candidates, scope)
+        passages = retrieve(store, vector, " ".join([search, *context]), k or self.settings.candidates, scope)
         return search, vector, passages
 
     def check_question(self, question: str) -> str:

@@ -1,9 +1,15 @@
-"""Passages to extractive answers: the sentences that best answer the question, with citations.
+"""Passages to extractive answers: the span reader reads the best passages, and the answers are
+ranked across passages by a calibrated score, the probability that the answer is right.
 
-Every sentence of the top passages is described by a few features (its similarity to the question,
-its passage's, the share of the question's rare words it holds, ...), and a logistic model fitted
-on held-out questions (`training/fit_scorer.py`, weights in `qa/models/scorer.json`) turns them into
-the probability that the sentence answers the question. That probability is the answer's score.
+The span model (`qa.span_reader`) marks the best span of each passage and scores "no answer
+here". Each passage's span is described by a few features (its margin over "no answer", its share
+of the question's span scores over all the passages read, the passage's retrieval rank and
+similarity, whether its report is the latest of those read when the question names no year,
+whether it lacks a name the question asks about). A
+logistic model over them ranks the spans, and a second one (Platt scaling of the span's ranking
+logit, how far it falls below a hopeless margin and its lead over the other spans) turns each
+into the chance of being right. Both are
+fitted on held-out training questions (`training/fit_scorer.py`, weights in `qa/models/scorer.json`).
 """
 
 from __future__ import annotations
@@ -14,136 +20,194 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.embed import Embedder
 from qa.errors import ConfigError
-from qa.lexical import names, terms
+from qa.lexical import names
+from qa.query import Query
 from qa.sentences import split_sentences
+from qa.span import Span
+from qa.span_reader import SpanModel
 from qa.store import Store
-from qa.types import Answer, Citation, Document, Passage
+from qa.types import Answer, Citation, Document, Paragraph, Passage
 
 SCORER = Path(__file__).resolve().parent / "models" / "scorer.json"
-FEATURES = ("similarity", "passage", "coverage", "passage_rank", "name_missing", "words", "listed")
-# Features known before the sentence is embedded; they choose which sentences are embedded.
-CHEAP = FEATURES[1:]
-# Embedding sentences dominates query time, so only this many of the likeliest are embedded.
-SENTENCES_EMBEDDED = 12
+FEATURES = ("margin", "share", "null_share", "rank", "similarity", "latest", "gap", "name_missing")
+CALIBRATION = ("logit", "shortfall", "lead")
+# A span whose margin over "no answer" is under this is rarely right: of the held-out training
+# questions' best spans, 1.4% of the right ones and 72% of those of unanswerable questions. How far
+# a span falls below it is a calibration input (chosen out of fold by training/fit_scorer.py among
+# 0, -4, -6, -8, -10 and -12: the best abstention at false abstention 0.05 and the least ECE).
+HOPELESS = -8.0
 
 
 @dataclass(frozen=True)
 class Candidate:
+    """The span the reader marks in one passage, in document offsets, with its features."""
+
     document: Document
     paragraph: int
     start: int
     end: int
-    passage_score: float
-    passage_rank: int
-
-    @property
-    def text(self) -> str:
-        return self.document.text[self.start:self.end]
+    features: np.ndarray
 
 
 @dataclass(frozen=True)
 class Scorer:
-    """Logistic weights over FEATURES: the probability that a sentence answers the question."""
+    """Logistic ranking weights over FEATURES and the calibration of the best span's score."""
 
     weights: np.ndarray
     bias: float
+    calibration: np.ndarray  # over CALIBRATION
+    calibration_bias: float
+    # The measured share of front-page answers (grades, lead inspector, dates) that are right.
+    front_page: float
 
     @classmethod
     def load(cls, path: Path = SCORER) -> Scorer:
         try:
             data = json.loads(Path(path).read_text(encoding="utf-8"))
-            weights = np.array([data["weights"][name] for name in FEATURES], dtype=np.float64)
-            return cls(weights, float(data["bias"]))
+            return cls(np.array([data["weights"][name] for name in FEATURES], dtype=np.float64),
+                       float(data["bias"]),
+                       np.array([data["calibration"][name] for name in CALIBRATION], dtype=np.float64),
+                       float(data["calibration_bias"]), float(data["front_page"]))
         except (OSError, ValueError, KeyError, TypeError) as error:
             raise ConfigError(f"cannot read the answer scorer {path}: {error}") from None
 
     def logits(self, features: np.ndarray) -> np.ndarray:
         return features @ self.weights + self.bias
 
-    def cheap_logits(self, features: np.ndarray) -> np.ndarray:
-        """The logits without the similarity term (its column may still be empty)."""
-        return features[:, 1:] @ self.weights[1:] + self.bias
-
-    def probability(self, features: np.ndarray) -> np.ndarray:
-        return 1.0 / (1.0 + np.exp(-self.logits(features)))
-
-    def shortlist(self, features: np.ndarray, limit: int) -> np.ndarray:
-        """Rows of the `limit` likeliest sentences by the cheap features: the ones worth embedding."""
-        return np.argsort(-self.cheap_logits(features), kind="stable")[:limit]
+    def probabilities(self, features: np.ndarray) -> np.ndarray:
+        """The chance that each span is right, given the spans it was ranked with."""
+        rows = calibration_rows(self.logits(features), features)
+        return 1.0 / (1.0 + np.exp(-(rows @ self.calibration + self.calibration_bias)))
 
 
-class SentenceReader:
-    """Scores every sentence of the top passages against the question and cites the best."""
+def calibration_rows(logits: np.ndarray, features: np.ndarray) -> np.ndarray:
+    """One row of CALIBRATION a span: its ranking logit, how far its margin falls below HOPELESS
+    (0 when above), and its lead over the best other span (negative for all but the best; 10 at
+    most, and for a span alone)."""
+    if len(logits) > 1:
+        top, second = np.sort(logits)[::-1][:2]
+        lead = np.where(logits == top, logits - second, logits - top)
+    else:
+        lead = np.full(len(logits), 10.0)
+    shortfall = np.minimum(features[:, FEATURES.index("margin")] - HOPELESS, 0.0)
+    return np.column_stack([logits, shortfall, np.minimum(lead, 10.0)])
 
-    def __init__(self, embedder: Embedder, scorer: Scorer | None = None, passages_read: int = 6,
-                 sentences_embedded: int = SENTENCES_EMBEDDED) -> None:
-        self.embedder = embedder
+
+class PassageReader:
+    """Reads the best passages with the span model and cites the best spans."""
+
+    def __init__(self, spans: SpanModel, scorer: Scorer | None = None, passages_read: int = 8) -> None:
+        self.spans = spans
         self.scorer = scorer or Scorer.load()
         self.passages_read = passages_read
-        self.sentences_embedded = sentences_embedded
 
-    def read(self, store: Store, question: str, vector: np.ndarray, passages: list[Passage],
-             limit: int) -> list[Answer]:
-        """Up to `limit` answers, best first; each score is the probability that it answers."""
-        candidates = self.candidates(store, passages)
+    def read(self, store: Store, query: Query, passages: list[Passage], limit: int) -> list[Answer]:
+        """Up to `limit` answers from different paragraphs, best first; each score is the
+        probability that the answer is right."""
+        candidates = self.candidates(store, query, passages)
         if not candidates:
             return []
-        features = self.features(store, question, candidates)
-        keep = self.scorer.shortlist(features, self.sentences_embedded)
-        candidates, features = [candidates[i] for i in keep], features[keep]
-        features[:, 0] = self.embedder.encode([c.text for c in candidates]) @ vector
-        scores = self.scorer.probability(features)
-        order = np.argsort(-scores, kind="stable")[:limit]
-        return [cite(candidates[i].document, candidates[i].paragraph, candidates[i].start, candidates[i].end,
-                     float(scores[i])) for i in order]
+        scores = self.scorer.probabilities(np.array([c.features for c in candidates]))
+        answers, seen = [], set()
+        for i in np.argsort(-scores, kind="stable"):
+            candidate = candidates[i]
+            where = (candidate.document.doc_id, candidate.paragraph)
+            if where in seen:
+                continue
+            seen.add(where)
+            answers.append(cite(candidate.document, candidate.paragraph, candidate.start, candidate.end,
+                                float(scores[i])))
+            if len(answers) == limit:
+                break
+        return answers
 
-    def candidates(self, store: Store, passages: list[Passage]) -> list[Candidate]:
-        """The sentences of the top passages, in order."""
-        return [candidate for rank, passage in enumerate(passages[:self.passages_read])
-                for candidate in _sentences(store.document(passage.doc_id), passage, rank)]
-
-    def features(self, store: Store, question: str, candidates: list[Candidate],
-                 vector: np.ndarray | None = None) -> np.ndarray:
-        """One row of FEATURES a candidate; the similarity column only when `vector` is given."""
-        wanted, named = terms(question), names(question)
-        rows = np.zeros((len(candidates), len(FEATURES)))
-        for row, candidate in zip(rows, candidates, strict=True):
-            text = candidate.text
-            row[1] = candidate.passage_score
-            row[2] = store.lexicon.coverage(wanted, text)
-            row[3] = 1.0 / (1 + candidate.passage_rank)
+    def candidates(self, store: Store, query: Query, passages: list[Passage]) -> list[Candidate]:
+        """The best span of each passage read, with its features."""
+        passages = passages[:self.passages_read]
+        spans = self.spans.read(query.with_context, [store.document(p.doc_id).text[p.start:p.end] for p in passages])
+        found = [(rank, passage, span) for rank, (passage, span) in enumerate(zip(passages, spans, strict=True))
+                 if span is not None]
+        if not found:
+            return []
+        scores = np.array([span.score for _, _, span in found])
+        nulls = np.array([span.null for _, _, span in found])
+        share = _softmax(scores)
+        null_share = _softmax(np.append(scores, nulls.max()))[-1]
+        margins = scores - nulls
+        dates = [store.document(passage.doc_id).date or "" for _, passage, _ in found]
+        newest = max(dates)
+        named = names(query.with_context)
+        candidates = []
+        for n, (rank, passage, span) in enumerate(found):
             # A report that does not mention a name the question asks about rarely answers it.
-            row[4] = float(bool(named) and not named <= store.vocabulary(candidate.document.doc_id))
-            row[5] = min(len(text.split()), 40) / 40
-            row[6] = float(candidate.document.paragraphs[candidate.paragraph].kind in ("list", "table"))
-        if vector is not None:
-            rows[:, 0] = self.embedder.encode([c.text for c in candidates]) @ vector
-        return rows
+            missing = bool(named) and not named <= store.vocabulary(passage.doc_id)
+            features = np.array([margins[n], share[n], null_share, 1.0 / (1 + rank), passage.score,
+                                 float(not query.years and dates[n] == newest), margins[n] - margins.max(),
+                                 float(missing)])
+            candidates.append(_place(store.document(passage.doc_id), passage, span, features, query))
+        return [c for c in candidates if c is not None]
 
 
-def _sentences(document: Document, passage: Passage, rank: int):
-    first = document.paragraph_at(passage.start)
-    for number in range(first, len(document.paragraphs)):
-        paragraph = document.paragraphs[number]
-        if paragraph.start >= passage.end:
-            break
-        if paragraph.kind == "heading":  # a heading names a topic; it does not answer a question
-            continue
-        start, end = max(paragraph.start, passage.start), min(paragraph.end, passage.end)
-        for left, right in split_sentences(document.text, start, end):
-            yield Candidate(document, number, left, right, passage.score, rank)
+def _place(document: Document, passage: Passage, span: Span, features: np.ndarray,
+           query: Query) -> Candidate | None:
+    """The answer in document offsets, inside the paragraph where the span starts; none in a
+    heading, which names a topic rather than answering. A question for a name, date, number or
+    grade gets the span; in a list, one asking for the list gets all of it and one asking for an
+    item its whole line; any other question gets the clause of the sentence around the span."""
+    start, end = passage.start + span.start, passage.start + span.end
+    paragraph = document.paragraph_at(start)
+    bounds = document.paragraphs[paragraph]
+    if bounds.kind == "heading":
+        return None
+    end = min(end, bounds.end)
+    text = document.text
+    if query.listing and bounds.kind == "list":
+        if query.listing == "all":
+            start, end = bounds.start, bounds.end
+        else:
+            start = max(text.rfind("\n", bounds.start, start) + 1, bounds.start)
+            line_end = text.find("\n", max(end - 1, start), bounds.end)
+            end = bounds.end if line_end < 0 else line_end
+    elif not query.fact:
+        start, end = _clause(text, bounds, start, end)
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    while start < end and text[start].isspace():
+        start += 1
+    if end <= start:
+        return None
+    return Candidate(document, paragraph, start, end, features)
+
+
+def _clause(text: str, bounds: Paragraph, start: int, end: int) -> tuple[int, int]:
+    """`start:end` widened to the clause around it: from the last ",", ";" or ":" before it to the
+    first after it, within its sentence."""
+    sentences = split_sentences(text, bounds.start, bounds.end)
+    left = max((s for s, e in sentences if s <= start), default=bounds.start)
+    right = min((e for s, e in sentences if e >= end), default=bounds.end)
+    left = max([text.rfind(mark, left, start) + 1 for mark in ",;:"] + [left])
+    after = [at for at in (text.find(mark, end, right) for mark in ",;:") if at >= 0]
+    return left, min(after, default=right)
+
+
+def _softmax(values: np.ndarray) -> np.ndarray:
+    shifted = np.exp(values - values.max())
+    return shifted / shifted.sum()
 
 
 def cite(document: Document, index: int, start: int, end: int, score: float) -> Answer:
-    """The answer `document.text[start:end]`, cited by its paragraph (`index`) and the report."""
+    """The answer `document.text[start:end]`, cited by its paragraph (`index`) and the report; the
+    citation also marks the sentence (or sentences) that hold the answer."""
     paragraph = document.paragraphs[index]
+    sentences = split_sentences(document.text, paragraph.start, paragraph.end)
+    left = max((s for s, e in sentences if s <= start), default=paragraph.start)
+    right = min((e for s, e in sentences if e >= end), default=paragraph.end)
     citation = Citation(
         doc_id=document.doc_id, title=document.title, date=document.date, source=document.source,
         paragraph=document.text[paragraph.start:paragraph.end], paragraph_number=paragraph.number,
         section=document.section(index), authority=document.authority, kind=document.kind,
         reference=document.reference(index),
         start=start - paragraph.start, end=end - paragraph.start, doc_start=start, doc_end=end,
-        sentence_start=start - paragraph.start, sentence_end=end - paragraph.start)
+        sentence_start=min(left, start) - paragraph.start, sentence_end=max(right, end) - paragraph.start)
     return Answer(document.text[start:end], score, citation)

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 
 from qa.errors import ConfigError
 from qa.runtime import cpu_session
 from qa.span import Span, SpanTokenizer, batch, best_span
-from qa.types import Answer
 
 MODEL_DIR = Path(__file__).resolve().parent / "models" / "reader"
 
@@ -60,31 +58,9 @@ class SpanModel:
         return self.read(question, [passage])[0]
 
 
-def span_model(setting: str) -> SpanModel | None:
-    """The reader a `reader` setting names: "builtin", a folder, or "off" (None)."""
-    if setting == "off":
-        return None
+def span_model(setting: str) -> SpanModel:
+    """The reader a `reader` setting names: "builtin" or a folder."""
     folder = MODEL_DIR if setting == "builtin" else Path(setting)
     if not (folder / "reader.onnx").is_file() or not (folder / "tokenizer.json").is_file():
         raise ConfigError(f"reader {setting!r}: {folder}/ needs reader.onnx and tokenizer.json")
     return SpanModel(folder)
-
-
-def narrow(model: SpanModel, question: str, answers: Sequence[Answer], min_margin: float) -> list[Answer]:
-    """Each sentence answer cut to the span the model marks inside it, when the model's margin over
-    "no answer" is at least `min_margin`; the sentence stays in the citation as context."""
-    if not answers:
-        return []
-    spans = model.read(question, [a.citation.paragraph for a in answers],
-                       [(a.citation.start, a.citation.end) for a in answers])
-    narrowed = []
-    for answer, span in zip(answers, spans, strict=True):
-        citation = answer.citation
-        if span is None or span.margin < min_margin:
-            narrowed.append(answer)
-            continue
-        start, end = span.start, span.end
-        shift = citation.doc_start - citation.start
-        narrowed.append(Answer(citation.paragraph[start:end], answer.score, replace(
-            citation, start=start, end=end, doc_start=shift + start, doc_end=shift + end)))
-    return narrowed

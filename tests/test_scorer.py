@@ -1,4 +1,4 @@
-"""The answer scorer: the shipped logistic weights, their threshold, and refusing a broken file."""
+"""The answer scorer: the shipped ranking and calibration, their threshold, and refusing a broken file."""
 
 import json
 
@@ -7,29 +7,40 @@ import pytest
 
 from qa.config import Settings
 from qa.errors import ConfigError
-from qa.read import CHEAP, FEATURES, SCORER, Scorer
+from qa.read import CALIBRATION, FEATURES, SCORER, Scorer, calibration_rows
 
 
 def test_the_shipped_scorer_and_the_default_threshold_agree():
     data = json.loads(SCORER.read_text())
-    assert set(data["weights"]) == set(FEATURES) and CHEAP == FEATURES[1:]
+    assert set(data["weights"]) == set(FEATURES) and set(data["calibration"]) == set(CALIBRATION)
     assert Settings().threshold == data["threshold"]
     assert data["out_of_fold"]["false_abstain"] <= 0.05
+    assert 0.0 < data["front_page"] <= 1.0
 
 
-def test_more_similar_sentences_holding_more_of_the_question_score_higher():
+def _row(**values):
+    row = dict.fromkeys(FEATURES, 0.0) | {"margin": 2.0, "share": 0.5, "rank": 0.5, "similarity": 0.5}
+    return np.array([(row | values)[name] for name in FEATURES])
+
+
+def test_a_span_that_beats_no_answer_by_more_scores_higher():
     scorer = Scorer.load()
-    base = np.array([[0.3, 0.4, 0.2, 0.5, 0.0, 0.5, 0.0]])
-    closer, covering, unnamed = base.copy(), base.copy(), base.copy()
-    closer[0, 0], covering[0, 2], unnamed[0, 4] = 0.7, 0.9, 1.0
-    probability = scorer.probability(np.concatenate([base, closer, covering, unnamed]))
-    assert np.all((probability > 0) & (probability < 1))
-    assert probability[1] > probability[0] and probability[2] > probability[0] and probability[3] < probability[0]
-    # The cheap logits leave the similarity out, so they can rank sentences before they are embedded.
-    assert scorer.cheap_logits(closer) == pytest.approx(scorer.cheap_logits(base))
+    weak, strong = _row(margin=-4.0, share=0.1), _row(margin=8.0, share=0.9)
+    alone = [scorer.probabilities(np.array([row]))[0] for row in (weak, strong)]
+    assert 0.0 < alone[0] < alone[1] < 1.0
+    together = scorer.probabilities(np.array([weak, strong]))
+    assert together[1] > together[0]
 
 
-@pytest.mark.parametrize("content", ["", "{", '{"weights": {"similarity": 1}, "bias": 0}',
+def test_calibration_rows_measure_the_shortfall_and_the_lead_over_the_best_other_span():
+    logits = np.array([1.0, 3.0, 0.5])
+    rows = calibration_rows(logits, np.array([_row(margin=m) for m in (1.0, -5.0, -11.0)]))
+    assert rows[:, 0].tolist() == logits.tolist() and rows[:, 1].tolist() == [0.0, 0.0, -3.0]
+    assert rows[:, 2].tolist() == [-2.0, 2.0, -2.5]
+    assert calibration_rows(np.array([1.0]), np.array([_row()]))[0, 2] == 10.0  # a span alone
+
+
+@pytest.mark.parametrize("content", ["", "{", '{"weights": {"margin": 1}, "bias": 0}',
                                      '{"weights": [], "bias": 0}'])
 def test_a_broken_scorer_file_is_a_clear_error(tmp_path, content):
     path = tmp_path / "scorer.json"

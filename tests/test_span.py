@@ -6,8 +6,7 @@ import pytest
 from qa.embed import resolve_model
 from qa.errors import ConfigError
 from qa.span import SpanTokenizer, best_span, token_targets
-from qa.span_reader import MODEL_DIR, SpanModel, narrow, span_model
-from qa.types import Answer, Citation
+from qa.span_reader import MODEL_DIR, SpanModel, span_model
 
 PASSAGE = ("The focused visit took place in March 2024. The letter was signed by John Roughton, "
            "His Majesty's Inspector, and sent to the director of children's services.")
@@ -57,28 +56,15 @@ def test_decoding_keeps_to_the_range_and_the_length_limit(tokenizer):
 
 
 def test_reader_settings():
-    assert span_model("off") is None
     assert span_model("builtin").folder == MODEL_DIR
     with pytest.raises(ConfigError, match="reader.onnx"):
         span_model("/nonexistent/reader")
 
 
 @pytest.mark.slow
-def test_shipped_reader_finds_the_name_and_narrows_to_an_exact_slice():
+def test_shipped_reader_finds_the_name():
     model = SpanModel()
-    assert PASSAGE[slice(*_offsets(model.best("Who signed the letter?", PASSAGE)))] == "John Roughton"
-    sentence = (PASSAGE.index("The letter"), len(PASSAGE))
-    citation = Citation("d", "t", None, "s", PASSAGE, None, None, None, "other", "ref", *sentence,
-                        100 + sentence[0], 100 + sentence[1], *sentence)
-    answer = Answer(PASSAGE[sentence[0]:], 0.8, citation)
-    narrowed, = narrow(model, "Who signed the letter?", [answer], min_margin=0.0)
-    cut = narrowed.citation
-    assert narrowed.text == "John Roughton" == cut.paragraph[cut.start:cut.end]
-    assert (cut.sentence_start, cut.sentence_end) == sentence
-    assert cut.doc_start - cut.start == 100 and narrowed.score == answer.score
-    kept, = narrow(model, "Who signed the letter?", [answer], min_margin=1e9)
-    assert kept == answer
-
-
-def _offsets(span):
-    return span.start, span.end
+    span = model.best("Who signed the letter?", PASSAGE)
+    assert PASSAGE[span.start:span.end] == "John Roughton" and span.margin > 0
+    unrelated = model.best("What is the average caseload of a social worker?", PASSAGE)
+    assert unrelated.margin < span.margin

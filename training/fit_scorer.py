@@ -1,181 +1,168 @@
-"""Fit the answer scorer: logistic weights that turn a sentence's features into the probability
-that it answers the question, and the "not found" threshold from its risk-coverage curve.
+"""Fit the answer scorer on the held-out training authorities: the ranking of spans across
+passages, its calibration into the probability of being right, the "not found" threshold, and the
+measured accuracy of front-page answers.
 
-    python training/fit_scorer.py --full-index DIR [--questions training/questions] [--write]
+    python training/fit_scorer.py --full-index DIR [--reader DIR] [--cache FILE] [--write]
 
-The questions are our own held-out sets in `training/questions/` (never the `../shared/eval` dev
-files, which stay for measuring): `*_seeds.jsonl` are asked of the shipped corpus and
-`*_ofsted.jsonl` of the full collection (its index in --full-index). Every sentence the reader
-would consider is labelled: it answers when it holds a gold answer inside the paragraph that holds
-the evidence; unanswerable questions have none. The threshold is chosen on out-of-fold
-probabilities (5 folds by question): the highest one whose false abstention is at most 0.05.
---write stores the weights and threshold in `qa/models/scorer.json`.
+The questions are those of `../shared/ofsted-qa/train.jsonl` whose authorities are held out of the
+reader's training (`ofsted_questions.held_out`), asked of the full collection (its index in
+--full-index); the dev files stay for measuring. Every span the reader marks is labelled right
+when its paragraph holds the question's evidence (never for an unanswerable question).
+
+The ranking is a logistic model over `qa.read.FEATURES`; the calibration a logistic model over
+the best span's `qa.read.CALIBRATION` row. Both are fitted out of fold (5 folds by authority) to
+give the risk-coverage curve and the reliability table, and the threshold is the highest whose
+out-of-fold false abstention is at most 0.05. --write stores the fit in `qa/models/scorer.json`.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import pickle
 import sys
-import tempfile
+import time
 from pathlib import Path
 
 import numpy as np
-from scipy.optimize import minimize
 from sklearn.linear_model import LogisticRegression
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from qa.config import Settings  # noqa: E402
-from qa.evaluate import evidence_key, format_risk_coverage, load_questions, risk_coverage  # noqa: E402
-from qa.judgements import judgement_asked  # noqa: E402
-from qa.pipeline import QA  # noqa: E402
-from qa.read import FEATURES, SCORER, SENTENCES_EMBEDDED, Scorer  # noqa: E402
+import ofsted_questions as oq  # noqa: E402
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+from qa.config import Settings  # noqa: E402
+from qa.evaluate import (  # noqa: E402
+    evidence_key,
+    fold,
+    format_reliability,
+    format_risk_coverage,
+    holds_evidence,
+    reliability,
+    risk_coverage,
+)
+from qa.pipeline import QA  # noqa: E402
+from qa.read import CALIBRATION, FEATURES, SCORER, Scorer, calibration_rows  # noqa: E402
+
 FOLDS = 5
 MAX_FALSE_ABSTAIN = 0.05
 
 
-def question_rows(qa: QA, item: dict) -> tuple[np.ndarray, np.ndarray]:
-    """Features and labels of every sentence the reader considers for one question."""
-    store = qa.store
-    scope = qa.scope(store, item["question"], item["history"])
-    search, vector, passages = qa.search(store, item["question"], item["history"], scope)
-    candidates = qa.reader.candidates(store, passages)
-    if not candidates:
-        return np.zeros((0, len(FEATURES))), np.zeros(0)
-    features = qa.reader.features(store, search, candidates, vector)
-    evidence = evidence_key(item.get("evidence") or "")
-    golds = [evidence_key(answer) for answer in item["answers"]]
-    labels = []
-    for candidate in candidates:
-        paragraph = candidate.document.paragraphs[candidate.paragraph]
-        in_paragraph = evidence in evidence_key(candidate.document.text[paragraph.start:paragraph.end])
-        sentence = evidence_key(candidate.text)
-        labels.append(float(not item["unanswerable"] and in_paragraph and any(g in sentence for g in golds)))
-    return features, np.array(labels)
+def collect(qa: QA, items: list[dict]) -> tuple[list[dict], list[bool]]:
+    """Per question answered by the reader: its span features and labels; and for each question
+    answered from a front page, whether that answer was right."""
+    store, rows, front_page = qa.store, [], []
+    began = time.time()
+    for number, item in enumerate(items, 1):
+        query = qa.understand(store, item["question"], item.get("history") or [])
+        scope = qa.scope(store, query)
+        unanswerable = bool(item.get("unanswerable"))
+        evidence = evidence_key(item.get("evidence") or "")
+        answers = qa.front_page(store, query, scope, 1)
+        if answers:
+            # The value as printed: right when it is the gold value, or cited where the evidence is.
+            front_page.append(not unanswerable and (
+                holds_evidence(answers[0], item.get("evidence") or "")
+                or any(fold(answers[0].text) == fold(gold) for gold in item["answers"])))
+            continue
+        _, _, passages = qa.search(store, query, scope)
+        candidates = qa.reader.candidates(store, query, passages)
+        labels = [not unanswerable and evidence in evidence_key(
+            c.document.text[c.document.paragraphs[c.paragraph].start:c.document.paragraphs[c.paragraph].end])
+            for c in candidates]
+        rows.append({"id": item["id"], "authority": oq.authority(item), "unanswerable": unanswerable,
+                     "features": np.array([c.features for c in candidates]).reshape(-1, len(FEATURES)),
+                     "labels": np.array(labels, dtype=bool)})
+        if number % 100 == 0:
+            print(f"{number}/{len(items)} questions, {time.time() - began:.0f} s", flush=True)
+    return rows, front_page
 
 
-def collect(folder: Path, full_index: Path) -> list[tuple[str, np.ndarray, np.ndarray, bool]]:
-    """(question id, features, labels, unanswerable) for every question that the reader answers
-    (front-page facts and grades are answered without it)."""
-    settings = Settings.load()
-    rows = []
-    with tempfile.TemporaryDirectory() as shipped:
-        seeds = QA(settings.with_changes(index=Path(shipped)))
-        seeds.refresh()
-        full = QA(settings.with_changes(corpus=SHARED / "ofsted", index=full_index), seeds.embedder)
-        for path in sorted(folder.glob("*.jsonl")):
-            qa = seeds if path.stem.endswith("_seeds") else full
-            for item in load_questions(path):
-                if judgement_asked(item["question"]):
-                    continue
-                features, labels = question_rows(qa, item)
-                rows.append((item.get("id") or item["question"], features, labels, item["unanswerable"]))
-    return rows
+def fit(rows: list[dict], front_page: float) -> Scorer:
+    features = np.vstack([r["features"] for r in rows])
+    labels = np.concatenate([r["labels"] for r in rows])
+    ranking = LogisticRegression(C=1.0, max_iter=1000).fit(features, labels)
+    ranked = Scorer(ranking.coef_[0], float(ranking.intercept_[0]), np.zeros(len(CALIBRATION)), 0.0, front_page)
+    tops = [top(ranked, r) for r in rows]
+    calibration = LogisticRegression(C=10.0, max_iter=1000).fit(
+        np.array([row for row, _ in tops]), np.array([right for _, right in tops]))
+    return Scorer(ranked.weights, ranked.bias, calibration.coef_[0], float(calibration.intercept_[0]), front_page)
 
 
-# The sentence ranking chosen by hand on the dev scorecard: similarity, passage similarity and the
-# share of the question's rare words, and a penalty for a report that lacks a name the question asks
-# about. A ranking fitted on the held-out questions (--fit-ranking) ranked worse on the dev files.
-HAND_RANKING = {"similarity": 0.4, "passage": 0.2, "coverage": 0.4, "name_missing": -0.25}
+def top(scorer: Scorer, row: dict) -> tuple[np.ndarray, bool]:
+    """The calibration row of the span the reader would answer with, and whether it is right."""
+    if len(row["features"]) == 0:
+        return np.array([-20.0, -20.0, 0.0]), False  # nothing read: as far from an answer as it gets
+    logits = scorer.logits(row["features"])
+    best = int(np.argmax(logits))
+    return calibration_rows(logits, row["features"])[best], bool(row["labels"][best])
 
 
-def ranking(rows, strength: float | None) -> np.ndarray:
-    """The hand ranking, or one fitted to `rows` when `strength` is given."""
-    if strength is not None:
-        return fit_ranking(rows, strength)
-    return np.array([HAND_RANKING.get(name, 0.0) for name in FEATURES])
+def records(scorer: Scorer, rows: list[dict]) -> list[dict]:
+    """What `qa.evaluate.risk_coverage` and `reliability` read, one per question."""
+    found = []
+    for row in rows:
+        features, right = top(scorer, row)
+        score = 1.0 / (1.0 + np.exp(-(features @ scorer.calibration + scorer.calibration_bias)))
+        found.append({"score": float(score) if len(row["features"]) else None,
+                      "unanswerable": row["unanswerable"], "candidate_hit1": right})
+    return found
 
 
-def fit_ranking(rows, strength: float) -> np.ndarray:
-    """Weights of a conditional logit: for each answerable question, the softmax over its candidate
-    sentences should put its mass on the right ones (L2 penalty `strength`)."""
-    groups = [(features, labels > 0) for _, features, labels, _ in rows if labels.any()]
-
-    def loss(weights):
-        total, gradient = strength * weights @ weights, 2 * strength * weights
-        for features, right in groups:
-            logits = features @ weights
-            logits -= logits.max()
-            every = np.exp(logits)
-            p_all = every / every.sum()
-            p_right = every[right] / every[right].sum()
-            total -= np.log(every[right].sum() / every.sum())
-            gradient -= features[right].T @ p_right - features.T @ p_all
-        return total, gradient
-
-    return minimize(loss, np.zeros(len(FEATURES)), jac=True, method="L-BFGS-B").x
-
-
-def fit_scorer(rows, strength: float | None) -> Scorer:
-    """The ranking (hand or fitted), Platt-scaled on the `rows` questions' top sentences so that a
-    sentence's probability is the chance that it is right."""
-    ranked = Scorer(ranking(rows, strength), 0.0)
-    top = [top_sentence(ranked, features, labels) for _, features, labels, _ in rows]
-    model = LogisticRegression(C=100.0).fit(np.array([[logit] for logit, _ in top]), [right for _, right in top])
-    scale = float(model.coef_[0, 0])
-    return Scorer(ranked.weights * scale, float(model.intercept_[0]))
-
-
-def top_sentence(scorer: Scorer, features: np.ndarray, labels: np.ndarray) -> tuple[float, bool]:
-    """The logit of the sentence the reader would answer with (the best of those it embeds) and
-    whether it is right."""
-    if len(features) == 0:
-        return -np.inf, False
-    keep = scorer.shortlist(features, SENTENCES_EMBEDDED)
-    logits = scorer.logits(features[keep])
-    return float(logits.max()), bool(labels[keep[int(np.argmax(logits))]])
-
-
-def out_of_fold(rows, strength: float | None) -> list[dict]:
-    """For each question, scored by a scorer fitted without its fold: the records that
-    `qa.evaluate.risk_coverage` reads (score, unanswerable, whether the top sentence is right)."""
-    order = np.random.default_rng(13).permutation(len(rows))
-    records: list[dict] = [{}] * len(rows)  # every one replaced below
-    for fold in range(FOLDS):
-        held = set(order[fold::FOLDS].tolist())
-        scorer = fit_scorer([r for i, r in enumerate(rows) if i not in held], strength)
-        for i in held:
-            _, features, labels, unanswerable = rows[i]
-            logit, right = top_sentence(scorer, features, labels)
-            records[i] = {"score": float(1 / (1 + np.exp(-logit))), "unanswerable": unanswerable,
-                          "candidate_hit1": right}
-    return records
+def out_of_fold(rows: list[dict], front_page: float) -> list[dict]:
+    authorities = sorted({r["authority"] for r in rows})
+    fold_of = {name: i % FOLDS for i, name in enumerate(np.random.default_rng(13).permutation(authorities))}
+    found: list[dict] = []
+    for part in range(FOLDS):
+        scorer = fit([r for r in rows if fold_of[r["authority"]] != part], front_page)
+        found += records(scorer, [r for r in rows if fold_of[r["authority"]] == part])
+    return found
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--full-index", type=Path, required=True)
-    parser.add_argument("--questions", type=Path, default=Path(__file__).resolve().parent / "questions")
-    parser.add_argument("--fit-ranking", type=float, metavar="L2", help="fit the ranking weights too, with this "
-                        "L2 penalty (0.1 is reasonable), instead of keeping the hand ranking")
+    parser.add_argument("--reader", default="builtin", help="the span reader to fit for (default: the shipped one)")
+    parser.add_argument("--cache", type=Path, help="keep the collected features here and reuse them")
     parser.add_argument("--write", action="store_true", help=f"store the result in {SCORER}")
     args = parser.parse_args()
-    rows = collect(args.questions, args.full_index)
-    positives = sum(int(r[2].sum() > 0) for r in rows)
-    print(f"{len(rows)} questions ({sum(r[3] for r in rows)} unanswerable, {positives} with a right "
-          f"sentence among the candidates), {sum(len(r[1]) for r in rows)} sentences")
-    records = out_of_fold(rows, args.fit_ranking)
-    answerable = [record for record in records if not record["unanswerable"]]
+    if args.cache and args.cache.exists():
+        rows, front_page = pickle.loads(args.cache.read_bytes())
+    else:
+        settings = Settings.load().with_changes(corpus=oq.QUESTIONS.parent / "ofsted", index=args.full_index,
+                                                reader=args.reader)
+        rows, front_page = collect(QA(settings), [item for item in oq.load() if oq.held_out(item)])
+        if args.cache:
+            args.cache.write_bytes(pickle.dumps((rows, front_page)))
+    front_page_right = round(float(np.mean(front_page)), 3) if front_page else 0.9
+    print(f"{len(rows)} questions for the reader ({sum(r['unanswerable'] for r in rows)} unanswerable, "
+          f"{sum(bool(r['labels'].any()) for r in rows)} with a right span among those read); "
+          f"{len(front_page)} answered from a front page, {front_page_right:.3f} of them right")
+    found = out_of_fold(rows, front_page_right)
+    answerable = [r for r in found if not r["unanswerable"]]
     print(f"out-of-fold right@1 {np.mean([r['candidate_hit1'] for r in answerable]):.3f}")
-    table = risk_coverage(records, np.arange(0.0, 1.0001, 0.025))
+    table = risk_coverage(found, np.arange(0.0, 1.0001, 0.025))
     print(format_risk_coverage(table))
+    bins, error = reliability(found)
+    print(format_reliability(bins, error))
     allowed = [row for row in table if row["false_abstain"] <= MAX_FALSE_ABSTAIN]
     chosen = max(allowed, key=lambda row: row["threshold"])
-    scorer = fit_scorer(rows, args.fit_ranking)
+    scorer = fit(rows, front_page_right)
     print(f"threshold {chosen['threshold']}: abstain {chosen['abstain']:.3f}, false abstain "
           f"{chosen['false_abstain']:.3f} (out of fold)")
-    print("weights: " + ", ".join(f"{name} {weight:+.2f}" for name, weight in zip(FEATURES, scorer.weights,
-                                                                              strict=True))
+    print("ranking: " + ", ".join(f"{n} {w:+.2f}" for n, w in zip(FEATURES, scorer.weights, strict=True))
           + f", bias {scorer.bias:+.2f}")
+    print("calibration: " + ", ".join(f"{n} {w:+.2f}" for n, w in zip(CALIBRATION, scorer.calibration, strict=True))
+          + f", bias {scorer.calibration_bias:+.2f}")
     if args.write:
         SCORER.write_text(json.dumps({
             "weights": dict(zip(FEATURES, map(float, scorer.weights), strict=True)), "bias": scorer.bias,
-            "threshold": chosen["threshold"], "questions": len(rows),
-            "ranking": "hand" if args.fit_ranking is None else f"fitted, L2 {args.fit_ranking}",
-            "out_of_fold": {key: round(chosen[key], 3) for key in ("abstain", "false_abstain", "coverage", "risk")},
+            "calibration": dict(zip(CALIBRATION, map(float, scorer.calibration), strict=True)),
+            "calibration_bias": scorer.calibration_bias, "front_page": front_page_right,
+            "threshold": chosen["threshold"], "questions": len(rows) + len(front_page),
+            "out_of_fold": {key: round(chosen[key], 3) for key in ("abstain", "false_abstain", "coverage", "risk")}
+            | {"calibration_error": error},
         }, indent=2) + "\n")
         print(f"wrote {SCORER}")
 

@@ -1,11 +1,17 @@
-"""Train the span reader: all-MiniLM-L6-v2 with a start/end head, fine-tuned on SQuAD.
+"""Train the span reader: all-MiniLM-L6-v2 with a start/end head, first on SQuAD, then on the
+Ofsted training questions with the passages the system retrieves for them.
 
-    python training/train_reader.py train  --out training/runs/reader   # resumes from its checkpoint
-    python training/train_reader.py export --out training/runs/reader   # int8 ONNX into qa/models/reader
-    python training/train_reader.py score  [--model qa/models/reader]   # EM/F1 and abstention
+    python training/train_reader.py train --data squad --out training/runs/squad --epochs 2 --stop-at 400
+    python training/ofsted_passages.py --index ../full-index --out training/runs/ofsted.jsonl
+    python training/train_reader.py train --data training/runs/ofsted.jsonl \
+        --init training/runs/squad/checkpoint.pt --out training/runs/ofsted --epochs 2 --lr 5e-5
+    python training/train_reader.py export --out training/runs/ofsted  # int8 ONNX into qa/models/reader
+    python training/train_reader.py score  [--model qa/models/reader]  # EM/F1 and abstention on SQuAD
 
-Training data: SQuAD v1.1 dev `train_titles` and the SQuAD 2.0 dev half (its unanswerable
-questions teach "no answer"), less the held-out articles (see `squad.py`).
+`train` resumes from the checkpoint in --out. SQuAD data: v1.1 dev `train_titles` and the SQuAD
+2.0 dev half (its unanswerable questions teach "no answer"), less the held-out articles (see
+`squad.py`). Steps run under bf16 autocast (this CPU has AMX), in batches of windows of similar
+length padded to the longest.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import random
 import shutil
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -53,26 +60,63 @@ class SpanModel(nn.Module):
         return logits[..., 0] + padding, logits[..., 1] + padding
 
 
-def features(tokenizer: SpanTokenizer, examples) -> list[tuple[Window, int, int]]:
+@dataclass(frozen=True)
+class Record:
+    """One training passage: the answer's character offsets in it, or None for "no answer here"."""
+
+    question: str
+    passage: str
+    start: int | None
+    end: int | None
+
+
+def squad_records() -> list[Record]:
+    return [Record(e.question, e.context, e.starts[0] if e.answerable else None,
+                   e.starts[0] + len(e.answers[0]) if e.answerable else None)
+            for e in squad.training_examples()]
+
+
+def file_records(path: Path) -> list[Record]:
+    """Records from a JSONL file of {question, passage, start, end} (written by ofsted_passages.py)."""
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [Record(r["question"], r["passage"], r["start"], r["end"]) for r in rows]
+
+
+def features(tokenizer: SpanTokenizer, records: list[Record]) -> list[tuple[Window, int, int]]:
     rows = []
-    for example in examples:
-        start = example.starts[0] if example.answerable else 0
-        end = start + len(example.answers[0]) if example.answerable else 0
-        for window in tokenizer.windows(example.question, example.context):
-            rows.append((window, *token_targets(window, start, end)))
+    for record in records:
+        for window in tokenizer.windows(record.question, record.passage):
+            targets = (0, 0) if record.start is None else token_targets(window, record.start, record.end)
+            rows.append((window, *targets))
     return rows
+
+
+def batches(rows: list, size: int, seed: int) -> list[list[int]]:
+    """One epoch's batches: shuffled, then sorted by length within pools of 50 batches so that
+    padding is small, then the batches shuffled again."""
+    rng = random.Random(seed)
+    order = rng.sample(range(len(rows)), len(rows))
+    pool = size * 50
+    chosen = []
+    for left in range(0, len(order), pool):
+        part = sorted(order[left:left + pool], key=lambda i: len(rows[i][0].ids))
+        chosen += [part[i:i + size] for i in range(0, len(part), size)]
+    rng.shuffle(chosen)
+    return chosen
 
 
 def train(args) -> None:
     torch.manual_seed(args.seed)
-    random.seed(args.seed)
     base = resolve_model(BASE)
     tokenizer = SpanTokenizer(Path(base) / "tokenizer.json")
-    rows = features(tokenizer, squad.training_examples())
-    steps_per_epoch = len(rows) // args.batch
-    total = steps_per_epoch * args.epochs
-    print(f"{len(rows)} windows, {total} steps of {args.batch}", flush=True)
+    records = squad_records() if args.data == "squad" else file_records(args.data)
+    rows = features(tokenizer, records)
+    plan = [b for epoch in range(args.epochs) for b in batches(rows, args.batch, args.seed + epoch)]
+    total = len(plan)
+    print(f"{len(records)} passages, {len(rows)} windows, {total} steps of {args.batch}", flush=True)
     model = SpanModel(base)
+    if args.init:
+        model.load_state_dict(torch.load(args.init)["model"])
     optimiser = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
     warmup = max(1, total // 10)
     schedule = torch.optim.lr_scheduler.LambdaLR(
@@ -87,17 +131,17 @@ def train(args) -> None:
         schedule.load_state_dict(state["schedule"])
         step = state["step"]
         print(f"resumed at step {step}", flush=True)
-    order = [i for epoch in range(args.epochs)
-             for i in random.Random(args.seed + epoch).sample(range(len(rows)), len(rows))]
     loss_fn = nn.CrossEntropyLoss()
     model.train()
     began, losses = time.time(), []
-    while step < total:
-        chosen = [rows[i] for i in order[step * args.batch:(step + 1) * args.batch]]
+    stop = min(total, args.stop_at or total)
+    while step < stop:
+        chosen = [rows[i] for i in plan[step]]
         inputs = {k: torch.from_numpy(v) for k, v in batch([w for w, _, _ in chosen]).items()}
-        starts, ends = model(**inputs)
-        loss = (loss_fn(starts, torch.tensor([s for _, s, _ in chosen]))
-                + loss_fn(ends, torch.tensor([e for _, _, e in chosen]))) / 2
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            starts, ends = model(**inputs)
+        loss = (loss_fn(starts.float(), torch.tensor([s for _, s, _ in chosen]))
+                + loss_fn(ends.float(), torch.tensor([e for _, _, e in chosen]))) / 2
         loss.backward()
         nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optimiser.step()
@@ -105,16 +149,18 @@ def train(args) -> None:
         optimiser.zero_grad()
         step += 1
         losses.append(loss.item())
-        if step % 50 == 0 or step == total:
+        if step % 50 == 0 or step == stop:
             rate = (time.time() - began) / len(losses)
             print(f"step {step}/{total} loss {np.mean(losses[-50:]):.3f} {rate:.2f} s/step", flush=True)
-        if step % args.save_every == 0 or step == total:
+        if step % args.save_every == 0 or step == stop:
             torch.save({"model": model.state_dict(), "optimiser": optimiser.state_dict(),
                         "schedule": schedule.state_dict(), "step": step}, checkpoint.with_suffix(".tmp"))
             checkpoint.with_suffix(".tmp").replace(checkpoint)
     (args.out / "training.json").write_text(json.dumps(
-        {"base": BASE, "windows": len(rows), "steps": total, "batch": args.batch, "lr": args.lr,
-         "epochs": args.epochs, "seed": args.seed, "final_loss": float(np.mean(losses[-50:]))}, indent=2))
+        {"base": BASE, "data": str(args.data), "init": str(args.init) if args.init else None,
+         "passages": len(records), "windows": len(rows), "steps": step, "schedule_steps": total, "batch": args.batch,
+         "lr": args.lr, "epochs": args.epochs, "seed": args.seed,
+         "final_loss": float(np.mean(losses[-50:])) if losses else None}, indent=2))
 
 
 def export(args) -> None:
@@ -179,6 +225,10 @@ def main() -> None:
     parser.add_argument("command", choices=["train", "export", "score"])
     parser.add_argument("--out", type=Path, default=Path("training/runs/reader"))
     parser.add_argument("--model", type=Path, default=MODEL_DIR)
+    parser.add_argument("--data", default="squad", type=lambda v: v if v == "squad" else Path(v),
+                        help='"squad" (the SQuAD split) or a JSONL file of passages')
+    parser.add_argument("--init", type=Path, help="start from this checkpoint's weights")
+    parser.add_argument("--stop-at", type=int, help="stop after this many steps (the schedule stays that of --epochs)")
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--lr", type=float, default=1e-4)

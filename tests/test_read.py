@@ -1,0 +1,96 @@
+"""The passage reader: spans ranked across passages, kept in their paragraph, lists answered whole
+or by the item asked about, every answer an exact slice with its sentence; with a stand-in span
+model (the shipped one is tested in test_span.py and end to end)."""
+
+import numpy as np
+
+from qa.lexical import terms
+from qa.query import understand
+from qa.read import PassageReader, Scorer
+from qa.span import Span
+from qa.types import Document, Paragraph, Passage
+
+INTRO = "Kent was inspected in 2026. Leaders, who are new, know their services well."
+LIST = ("The timeliness of assessments for children in need.\n"
+        "The quality of the front door's response to domestic abuse.\n"
+        "Support for care leavers aged over 21.")
+TEXT = f"What needs to improve?\n{INTRO}\n{LIST}"
+HEADING, PARAGRAPH = (0, 22), (23, 23 + len(INTRO))
+ITEMS = (PARAGRAPH[1] + 1, len(TEXT))
+DOCUMENT = Document("kent", "Kent", "2026-02-01", "kent.txt", "0" * 64, TEXT,
+                    (Paragraph(*HEADING, kind="heading"), Paragraph(*PARAGRAPH), Paragraph(*ITEMS, kind="list")),
+                    kind="inspection", authority="Kent")
+
+
+class Spans:
+    """Marks `marked` (a substring of the document) wherever a passage holds it."""
+
+    def __init__(self, marked: str, margin: float = 5.0) -> None:
+        self.marked, self.margin = marked, margin
+
+    def read(self, question, passages, within=None):
+        found = []
+        for passage in passages:
+            at = passage.find(self.marked)
+            found.append(Span(at, at + len(self.marked), self.margin, 0.0) if at >= 0 else
+                          Span(0, min(4, len(passage)), -3.0, 0.0))
+        return found
+
+
+class Store:
+    def document(self, doc_id):
+        return DOCUMENT
+
+    def vocabulary(self, doc_id):
+        return frozenset(terms(TEXT))
+
+
+def _read(question, marked, top_k=3):
+    passages = [Passage(1, "kent", ITEMS[0], ITEMS[1], 0.6), Passage(0, "kent", PARAGRAPH[0], PARAGRAPH[1], 0.5)]
+    reader = PassageReader(Spans(marked), Scorer.load())
+    return reader.read(Store(), understand(question, known={"kent"}), passages, top_k)
+
+
+def _exact(answer):
+    citation = answer.citation
+    assert citation.paragraph[citation.start:citation.end] == answer.text == TEXT[citation.doc_start:citation.doc_end]
+    assert citation.sentence_start <= citation.start < citation.end <= citation.sentence_end
+
+
+def test_the_marked_span_answers_a_question_for_a_fact_and_the_other_passage_follows():
+    answers = _read("Which assessments are timely?", "timeliness of assessments")
+    assert [a.text for a in answers][:1] == ["timeliness of assessments"]
+    assert len(answers) == 2 and answers[0].score > answers[1].score
+    assert all(0.0 < a.score < 1.0 for a in answers)
+    for answer in answers:
+        _exact(answer)
+
+
+def test_a_question_for_the_whole_list_gets_the_whole_list():
+    first = _read("What does Kent need to improve?", "front door")[0]
+    assert first.text == LIST and first.citation.paragraph == LIST
+    _exact(first)
+
+
+def test_a_question_about_one_item_gets_that_items_line():
+    first = _read("What must Kent improve about its response to domestic abuse?", "domestic abuse")[0]
+    assert first.text == "The quality of the front door's response to domestic abuse."
+    _exact(first)
+
+
+def test_other_questions_get_the_clause_around_the_span():
+    first = _read("How well do leaders know their services?", "know their services", top_k=1)[0]
+    assert first.text == "know their services well."
+    _exact(first)
+
+
+def test_features_tell_the_reader_about_rank_and_margin():
+    reader = PassageReader(Spans("know their"), Scorer.load())
+    passages = [Passage(0, "kent", PARAGRAPH[0], PARAGRAPH[1], 0.5), Passage(1, "kent", ITEMS[0], ITEMS[1], 0.6)]
+    first, second = reader.candidates(Store(), understand("Do leaders know their services?"), passages)
+    assert first.features[0] == 5.0 and second.features[0] == -3.0  # margins
+    assert first.features[1] > second.features[1] and np.isclose(first.features[1] + second.features[1], 1.0)
+    assert first.features[3] == 1.0 and second.features[3] == 0.5  # 1 / (1 + rank)
+    assert first.features[7] == 0.0  # the report has every name the question asks about
+    named, = reader.candidates(Store(), understand("Do leaders in Gotham know their services?"), passages[:1])
+    assert named.features[7] == 1.0

@@ -1,0 +1,61 @@
+"""The training helpers: gold spans located in stored text, the split by authority, and the
+reader's batches and targets."""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "training"))
+
+import ofsted_questions as oq  # noqa: E402
+import train_reader  # noqa: E402
+
+from qa.embed import resolve_model  # noqa: E402
+from qa.span import SpanTokenizer  # noqa: E402
+from qa.types import Document  # noqa: E402
+
+TEXT = ("Leaders’ decision-making is strong.\nThe local authority’s “front door” is timely.\n"
+        "Later, the front door is timely again.")
+
+
+def test_a_gold_span_is_found_after_folding_and_mapped_back_to_the_text():
+    locator = oq.Locator(Document("d", "t", None, "s", "0", TEXT))
+    start, end = locator.find("the local authority's \"front door\"")
+    assert TEXT[start:end] == "The local authority’s “front door"
+    start, end = locator.find("decisionmaking")  # a hyphen lost at a line end in the question set
+    assert TEXT[start:end] == "decision-making"
+    assert locator.find("front door is timely", near=len(TEXT))[0] > TEXT.index("Later")
+    assert locator.find("not in the text") is None and locator.find("...") is None
+
+
+def test_the_held_out_authorities_are_a_stable_fifth():
+    items = [{"file": f"text_inspections/{n}_authority{n}/report.txt"} for n in range(400)]
+    held = [oq.held_out(item) for item in items]
+    assert held == [oq.held_out(item) for item in items]
+    assert 0.12 < sum(held) / len(held) < 0.28
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    return SpanTokenizer(Path(resolve_model("all-MiniLM-L6-v2")) / "tokenizer.json")
+
+
+def test_no_answer_passages_target_cls_and_answers_their_tokens(tokenizer):
+    passage = "Inspectors met Jane Smith, the director."
+    records = [train_reader.Record("Who is the director?", passage, passage.index("Jane"), passage.index(",")),
+               train_reader.Record("Who is the director?", "Nothing here.", None, None)]
+    (window, start, end), (_, none_start, none_end) = train_reader.features(tokenizer, records)
+    assert (none_start, none_end) == (0, 0)
+    assert passage[window.starts[start]:window.ends[end]] == "Jane Smith"
+
+
+def test_an_epoch_uses_every_row_once_in_batches_of_similar_length(tokenizer):
+    records = [train_reader.Record("Why?", "word " * (1 + n % 90), None, None) for n in range(500)]
+    rows = train_reader.features(tokenizer, records)
+    plan = train_reader.batches(rows, 16, seed=3)
+    assert sorted(i for batch in plan for i in batch) == list(range(len(rows)))
+    assert all(len(batch) <= 16 for batch in plan)
+    spread = [max(len(rows[i][0].ids) for i in b) - min(len(rows[i][0].ids) for i in b) for b in plan]
+    assert sum(spread) / len(spread) < 20  # random batches of this data spread about 80 tokens
+    assert plan != train_reader.batches(rows, 16, seed=4)
