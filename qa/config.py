@@ -32,12 +32,12 @@ class Settings:
     candidates: int = 12
     # The least calibrated probability of being right for an answer; below it the reply is "not
     # found". Chosen by training/fit_scorer.py, which records it in qa/models/scorer.json.
-    threshold: float = 0.175
+    threshold: float = 0.125
     # The span reader: "builtin" (the model in qa/models/reader) or a folder holding reader.onnx and
     # tokenizer.json.
     reader: str = "builtin"
     # How many of the best passages the span reader reads for a question (about 6 ms each here).
-    passages_read: int = 8
+    passages_read: int = 6
     max_question_chars: int = 2000
     batch_size: int = 32
     # Uploads and deletions through the API need this bearer token; empty disables them.
