@@ -1,8 +1,8 @@
-"""The trained span reader: the exact words of a cited sentence that answer the question.
+"""The trained span reader: the exact words of a passage that answer the question.
 
 The model (all-MiniLM-L6-v2 with a start/end head, trained by `training/train_reader.py`, int8
-ONNX) reads the question with the cited paragraph and marks the best span inside the sentence
-the sentence reader chose. Its margin over "no answer" says how sure it is.
+ONNX) reads the question with each passage and marks its best span; the span's margin over "no
+answer" says how sure it is.
 """
 
 from __future__ import annotations
