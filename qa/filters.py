@@ -99,15 +99,18 @@ def scope(documents: list[Document], query: Query, filters: Filters, kinds: tupl
     latest = query.present and not of_year and bool(named or filters.authority)
     if latest:
         wanted = kinds if query.current and kinds else None
+
+        def group(document: Document) -> tuple[str, str]:
+            """Whose latest report, of which kind (of any of `wanted`, when given)."""
+            return authority_of(document), "" if wanted else document.kind
+
         newest: dict[tuple[str, str], str] = {}
         for document in chosen:
             if document.date and (wanted is None or document.kind in wanted):
-                key = (authority_of(document), "" if wanted else document.kind)
-                newest[key] = max(newest.get(key, ""), document.date)
+                newest[group(document)] = max(newest.get(group(document), ""), document.date)
         # Every report of the newest date is kept (a report can be there as PDF and as text), and
         # undated ones, which cannot be told to be older, unless only the latest of `kinds` is wanted.
-        chosen = [d for d in chosen if newest.get((authority_of(d), "" if wanted else d.kind)) == d.date
-                  or (not d.date and not wanted)] or chosen
+        chosen = [d for d in chosen if newest.get(group(d)) == d.date or (not d.date and not wanted)] or chosen
     return Scope(frozenset(d.doc_id for d in chosen), query.years, latest,
                  () if filters.authority else query.mentions, bool(of_year))
 

@@ -138,7 +138,7 @@ def _authority(flat: str, head: str) -> str | None:
         name = _COUNCIL.sub("", " ".join(match.group(1).split()))
         if 2 <= len(name) <= 80 and any(c.isupper() for c in name) and not re.search(r"\d", name):
             return name
-    key = authorities.find(flat[:_HEAD])
+    key = authorities.find(flat)
     return authorities.display(key) if key else None
 
 

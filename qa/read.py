@@ -183,12 +183,18 @@ def _place(document: Document, passage: Passage, span: Span, features: np.ndarra
     return Candidate(document, paragraph, start, end, features)
 
 
-def _clause(text: str, bounds: Paragraph, start: int, end: int) -> tuple[int, int]:
-    """`start:end` widened to the clause around it: from the last ",", ";" or ":" before it to the
-    first after it, within its sentence."""
+def _sentence(text: str, bounds: Paragraph, start: int, end: int) -> tuple[int, int]:
+    """The sentence (or sentences) of the paragraph `bounds` that hold `start:end`."""
     sentences = split_sentences(text, bounds.start, bounds.end)
     left = max((s for s, e in sentences if s <= start), default=bounds.start)
     right = min((e for s, e in sentences if e >= end), default=bounds.end)
+    return left, right
+
+
+def _clause(text: str, bounds: Paragraph, start: int, end: int) -> tuple[int, int]:
+    """`start:end` widened to the clause around it: from the last ",", ";" or ":" before it to the
+    first after it, within its sentence."""
+    left, right = _sentence(text, bounds, start, end)
     left = max([text.rfind(mark, left, start) + 1 for mark in ",;:"] + [left])
     after = [at for at in (text.find(mark, end, right) for mark in ",;:") if at >= 0]
     return left, min(after, default=right)
@@ -203,9 +209,7 @@ def cite(document: Document, index: int, start: int, end: int, score: float) -> 
     """The answer `document.text[start:end]`, cited by its paragraph (`index`) and the report; the
     citation also marks the sentence (or sentences) that hold the answer."""
     paragraph = document.paragraphs[index]
-    sentences = split_sentences(document.text, paragraph.start, paragraph.end)
-    left = max((s for s, e in sentences if s <= start), default=paragraph.start)
-    right = min((e for s, e in sentences if e >= end), default=paragraph.end)
+    left, right = _sentence(document.text, paragraph, start, end)
     citation = Citation(
         doc_id=document.doc_id, title=document.title, date=document.date, source=document.source,
         paragraph=document.text[paragraph.start:paragraph.end], paragraph_number=paragraph.number,
