@@ -34,7 +34,12 @@ def judgement_asked(question: str) -> str | None:
         return fact
     if not _ASKS_GRADE.search(question):
         return None
-    return next((name for name, pattern in _AREAS if pattern.search(question)), "overall_effectiveness")
+    return area_named(question) or "overall_effectiveness"
+
+
+def area_named(question: str) -> str | None:
+    """The judgement whose area a question names ("care leavers", "impact of leaders"), if any."""
+    return next((name for name, pattern in _AREAS if pattern.search(question)), None)
 
 
 def grade_citations(documents: list[Document], judgement: str, years: tuple[int, ...],

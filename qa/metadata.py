@@ -53,17 +53,16 @@ _LEAD_AFTER = re.compile(r"^([A-Z][^,\n]+?),? (?:Ofsted )?Lead inspector", re.MU
 _SIGNED = re.compile(r"Yours sincerely\s+([A-Z][^\n]+)")
 _VISIT_INSPECTORS = re.compile(r"Inspectors? for this visit (?:was|were) ([A-Z][A-Za-z’'\- ]+?)(?:,| and|\.)")
 _OVERALL_SENTENCE = re.compile(
-    r"(?:overall judgement is that children[’']s services (?:are|is|require|requires)|"
-    r"Children[’']s services in .{2,80}? (?:are|is|require|requires)) "
+    r"(?:overall judgement is(?: that children[’']s services)?|Children[’']s services in .{2,80}?) (?:(?:are|is) )?"
     r"(outstanding|good|inadequate|requires? improvement)", re.IGNORECASE)
 _ROWS = [
-    ("overall_effectiveness", re.compile(r"^Overall effectiveness\b", re.I)),
-    ("impact_of_leaders", re.compile(r"impact of leaders|Leadership, management and governance", re.I)),
-    ("help_and_protection", re.compile(r"children who need help and protection", re.I)),
-    # 2018 to 2022 judged children in care and care leavers together.
-    ("children_in_care", re.compile(r"children (?:in care|looked after) and care leavers", re.I)),
-    ("care_leavers", re.compile(r"care leavers$", re.I)),
-    ("children_in_care", re.compile(r"children (?:in care|looked after)", re.I)),
+    (("overall_effectiveness",), re.compile(r"^Overall effectiveness\b", re.I)),
+    (("impact_of_leaders",), re.compile(r"impact of leaders|Leadership, management and governance", re.I)),
+    (("help_and_protection",), re.compile(r"children who need help and protection", re.I)),
+    # 2018 to 2022 judged children in care and care leavers together: the grade is both.
+    (("children_in_care", "care_leavers"), re.compile(r"children (?:in care|looked after) and care leavers", re.I)),
+    (("care_leavers",), re.compile(r"care leavers$", re.I)),
+    (("children_in_care",), re.compile(r"children (?:in care|looked after)", re.I)),
 ]
 _GRADE_AT_END = re.compile(r"(outstanding|good|inadequate|requires? improvement)(?: to be good| to)?$", re.I)
 
@@ -214,9 +213,8 @@ def grade_spans(text: str, paragraphs: tuple[Paragraph, ...]) -> dict[str, tuple
             grade = _GRADE_AT_END.search(row)
             if grade:
                 label = row[:grade.start()].strip()
-                name = next((name for name, pattern in _ROWS if pattern.search(label)), None)
-                if name and name not in spans:
-                    spans[name] = (index, offset + grade.start(), offset + grade.end())
+                for name in next((names for names, pattern in _ROWS if pattern.search(label)), ()):
+                    spans.setdefault(name, (index, offset + grade.start(), offset + grade.end()))
             offset += len(row) + 1
         if spans:
             break

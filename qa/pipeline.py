@@ -9,12 +9,13 @@ from pathlib import Path
 
 import numpy as np
 
+from qa import authorities
 from qa import store as stores
 from qa.chunk import Chunker
 from qa.config import Settings
 from qa.embed import Embedder, make_embedder
 from qa.errors import QuestionError
-from qa.filters import Filters, Scope, without_scope
+from qa.filters import Filters, Scope, authority_of, without_scope
 from qa.filters import scope as filters_scope
 from qa.judgements import grade_citations
 from qa.query import Query, understand
@@ -23,6 +24,7 @@ from qa.refresh import RefreshSummary, refresh
 from qa.retrieve import query_vector, retrieve
 from qa.span_reader import span_model
 from qa.store import Store
+from qa.tables import JUDGEMENTS, Row, across_authorities, over_time
 from qa.tokens import load_encoding
 from qa.types import Answer, Passage, Reply
 
@@ -105,6 +107,11 @@ class QA:
         if query.absent and not query.authorities and not (filters and filters.authority):
             # It asks about an authority that no report is about: nothing here can answer it.
             return Reply(question, False, (time.perf_counter() - began) * 1000)
+        table = self.table(store, query, filters or Filters())
+        if table is not None:
+            answers = tuple(row.answer for row in table if row.answer)
+            return Reply(question, bool(answers), (time.perf_counter() - began) * 1000, answers[:top_k],
+                         table=tuple(table))
         front_page = self.front_page(store, query, scope, top_k)
         if front_page:
             return Reply(question, True, (time.perf_counter() - began) * 1000, front_page)
@@ -130,6 +137,18 @@ class QA:
             chosen = [max(inspections, key=lambda d: d.date)] if inspections else []
         return tuple(cite(document, index, start, end, self.reader.scorer.front_page)
                      for document, index, start, end in grade_citations(chosen, query.judgement, scope.years, top_k))
+
+    def table(self, store: Store, query: Query, filters: Filters) -> list[Row] | None:
+        """A grade asked of many authorities' inspections, or a judgement's change across one
+        authority's inspections, as one cited row per inspection; None for any other question."""
+        named = {authorities.canonical(filters.authority)} if filters.authority else set(query.authorities)
+        documents = [entry.document for entry in store.entries.values() if filters.matches(entry.document)]
+        score = self.reader.scorer.front_page
+        if query.many and not named and query.judgement in JUDGEMENTS:
+            return across_authorities(documents, query.judgement, query.grades, query.years, score)
+        if query.change and len(named) == 1:
+            return over_time([d for d in documents if authority_of(d) in named], query.change, query.since, score)
+        return None
 
     @staticmethod
     def understand(store: Store, question: str, history: Sequence[str] = ()) -> Query:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from qa import authorities
 from qa.authorities import authority_key
-from qa.judgements import judgement_asked
+from qa.judgements import area_named, judgement_asked
 from qa.lexical import STOPWORDS
 
 _FOLLOW_UP = re.compile(
@@ -47,6 +47,33 @@ _WORD = re.compile(r"[a-z]+")
 _FACT = re.compile(r"^\s*(?:(?:and|but|so) )?(?:who|whom|whose|when|which|where|how (?:many|much|long|often)|"
                    r"what (?:year|date|month|day|time|grade|judgement|rating|percentage|proportion|number|"
                    r"name|is the name|was the name|age)\b)", re.IGNORECASE)
+# Questions about many authorities at once ("Which councils were judged inadequate in 2024?").
+_MANY = re.compile(r"\b(?:which|what|how many|list|name)\b[^?]{0,40}?\b(?:local authorities|authorities|councils|"
+                   r"areas|LAs|places|inspections)\b|^\s*where (?:was|were|is|are|has|have)\b|"
+                   r"\b(?:all|every|each) (?:the )?(?:local )?(?:authorities|authority|councils?|inspections?)\b",
+                   re.IGNORECASE)
+_GRADES = (
+    ("outstanding", re.compile(r"\boutstanding\b|\bgood or better\b|\bat least good\b", re.IGNORECASE)),
+    ("good", re.compile(r"\bgood\b(?! to\b)", re.IGNORECASE)),
+    ("requires improvement", re.compile(r"\brequires? improvement\b|\b(?:less|worse) than good\b|\bnot good\b|"
+                                        r"\bbelow good\b", re.IGNORECASE)),
+    ("inadequate", re.compile(r"\binadequate\b|\b(?:less|worse) than good\b|\bnot good\b|\bbelow good\b",
+                              re.IGNORECASE)),
+)
+_NOT_GOOD = re.compile(r"\b(?:less|worse) than good\b|\bnot good\b|\bbelow good\b", re.IGNORECASE)
+# A change between inspections ("How has Birmingham's overall effectiveness changed since 2018?",
+# "Has Sunderland improved since its last inspection?").
+_CHANGE = re.compile(r"\b(?:improved|declined|deteriorated|got (?:better|worse)|changed|progressed|moved|"
+                     r"gone (?:up|down))\b", re.IGNORECASE)
+_SINCE = re.compile(r"\b(?:since|over time|over the years|between|previous|prior|last (?:inspection|time))\b",
+                    re.IGNORECASE)
+# Words of a change question that name no topic ("Has Sunderland improved since its last inspection?").
+_CHANGE_WORDS = frozenset(("improved", "declined", "deteriorated", "changed", "progressed", "moved", "better",
+                           "worse", "since", "last", "previous", "prior", "inspection", "inspections", "time",
+                           "over", "years", "got", "gone", "children", "childrens", "services", "service",
+                           "social", "care", "council", "local", "authority", "ofsted", "judged", "judgement",
+                           "judgements", "grade", "grades", "rating", "ratings", "rated", "overall",
+                           "effectiveness", "much", "way"))
 _KINDS = (
     ("focused visit", re.compile(r"\bfocused visits?\b", re.IGNORECASE)),
     ("monitoring visit", re.compile(r"\bmonitoring visits?\b", re.IGNORECASE)),
@@ -70,6 +97,10 @@ class Query:
     past: bool = False  # asks about the past or a change
     listing: str | None = None  # asks for a list: "all" of it, or the "item" on a topic it names
     fact: bool = False  # asks for a name, date, number or grade
+    many: bool = False  # asks about many authorities ("which councils", "how many authorities")
+    grades: tuple[str, ...] = ()  # grades named ("inadequate"; "good or better" is good and outstanding)
+    since: int | None = None  # the year a change is measured from ("since 2018")
+    change: str | None = None  # the judgement whose change between inspections it asks about
 
     @property
     def present(self) -> bool:
@@ -92,7 +123,9 @@ def understand(question: str, history: Sequence[str] = (), known: Iterable[str] 
     return Query(text=question, context=context, authorities=named, mentions=mentions, absent=absent,
                  years=years_named(text), kinds=kinds_named(text), judgement=judgement_asked(question),
                  current=bool(_CURRENT.search(question)), past=bool(_PAST.search(text)),
-                 listing=listing(question, mentions), fact=bool(_FACT.search(question)))
+                 listing=listing(question, mentions), fact=bool(_FACT.search(question)),
+                 many=bool(_MANY.search(question)), grades=grades_named(question),
+                 since=year_measured_from(text), change=change_asked(question, mentions))
 
 
 def is_follow_up(question: str) -> bool:
@@ -128,6 +161,34 @@ def years_named(question: str) -> tuple[int, ...]:
     measured_from = {match.start(1) for match in _FROM_YEAR.finditer(question)}
     return tuple(sorted({int(match.group()) for match in _YEAR.finditer(question)
                          if match.start() not in measured_from}))
+
+
+def year_measured_from(question: str) -> int | None:
+    """The year a change is measured from ("since the 2022 inspection"), if any."""
+    match = _FROM_YEAR.search(question)
+    return int(match.group(1)) if match else None
+
+
+def grades_named(question: str) -> tuple[str, ...]:
+    """The grades a question names, best first; "good or better" names good and outstanding,
+    "less than good" requires improvement and inadequate."""
+    if _NOT_GOOD.search(question):
+        return ("requires improvement", "inadequate")
+    return tuple(grade for grade, pattern in _GRADES if pattern.search(question))
+
+
+def change_asked(question: str, mentions: Sequence[str] = ()) -> str | None:
+    """The judgement whose change between inspections a question asks about: the one it names, or
+    overall effectiveness when it names no topic ("Has Sunderland improved since its last
+    inspection?"); None when it asks about no change, or about the change in a topic that no
+    judgement covers (the reader answers those from the reports)."""
+    if not (_CHANGE.search(question) and _SINCE.search(question)):
+        return None
+    area = area_named(question)
+    if area:
+        return area
+    words = set(_WORD.findall(authority_key(question))) - set(" ".join(mentions).split())
+    return None if words - STOPWORDS - _CHANGE_WORDS - {str(y) for y in range(2010, 2030)} else "overall_effectiveness"
 
 
 def listing(question: str, mentions: Sequence[str] = ()) -> str | None:

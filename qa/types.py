@@ -140,6 +140,8 @@ class Reply:
     took_ms: float
     answers: tuple[Answer, ...] = ()
     closest: tuple[Answer, ...] = field(default=())
+    # For a question about many reports: one row per report asked about (qa.tables.Row), else None.
+    table: tuple | None = None
 
     def to_dict(self) -> dict:
         return {
@@ -148,4 +150,5 @@ class Reply:
             "took_ms": round(self.took_ms, 2),
             "answers": [answer.to_dict() for answer in self.answers],
             "closest": [answer.to_dict() for answer in self.closest],
+            "table": None if self.table is None else [row.to_dict() for row in self.table],
         }

@@ -34,8 +34,10 @@ def test_ilacs_inspection(name):
 def test_2019_inspection_judges_children_in_care_and_care_leavers_together():
     meta = _metadata("worcestershire-inspection-2019.txt")
     assert meta.lead_inspector == "Peter McEntee" and meta.inspection_end == "2019-06-28"
+    # The one judgement of both is each one's grade.
     assert meta.grades == {name: "requires improvement" for name in
-                           ("impact_of_leaders", "help_and_protection", "children_in_care", "overall_effectiveness")}
+                           ("impact_of_leaders", "help_and_protection", "children_in_care", "care_leavers",
+                            "overall_effectiveness")}
 
 
 def test_single_inspection_framework_report():
