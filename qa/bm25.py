@@ -33,20 +33,26 @@ class LexicalIndex:
     def search(self, question: str, k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
         """Up to `k` (chunk id, score) pairs with a positive score, best first; only chunk ids in
         `allowed` when given."""
-        if not len(self.ids):
-            return []
-        vocabulary = self._model.vocab_dict
-        words = [word for word in dict.fromkeys(terms(question)) if word in vocabulary]
-        if not words:
-            return []
         mask = None
         if allowed is not None:
             mask = np.zeros(len(self.ids), dtype=np.float32)
             mask[[self._rows[cid] for cid in allowed.tolist() if cid in self._rows]] = 1.0
-        scores = self._model.get_scores(words, weight_mask=mask)
+        scores = self.scores(question, mask)
         k = min(k, int(np.count_nonzero(scores > 0)))
         if k == 0:
             return []
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top], kind="stable")]
         return [(int(self.ids[row]), float(scores[row])) for row in top]
+
+    def scores(self, question: str, mask: np.ndarray | None = None) -> np.ndarray:
+        """Every chunk's score, in the order of `ids` (0 where `mask` is 0)."""
+        vocabulary = self._model.vocab_dict if len(self.ids) else {}
+        words = [word for word in dict.fromkeys(terms(question)) if word in vocabulary]
+        if not words:
+            return np.zeros(len(self.ids), dtype=np.float32)
+        return self._model.get_scores(words, weight_mask=mask)
+
+    def rows(self, cids: Iterable[int]) -> np.ndarray:
+        """Where these chunks' scores are in `scores` (-1 for a chunk not indexed)."""
+        return np.fromiter((self._rows.get(cid, -1) for cid in cids), dtype=np.int64)

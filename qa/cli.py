@@ -7,6 +7,7 @@ import json
 import logging
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import numpy as np
@@ -48,15 +49,31 @@ def _parser() -> argparse.ArgumentParser:
     index.add_argument("--rebuild", action="store_true", help="start a new index from scratch")
     index.set_defaults(run=_index)
 
-    ask = commands.add_parser("ask", parents=[common], help="answer a question from the reports")
+    scoped = argparse.ArgumentParser(add_help=False)
+    scoped.add_argument("--authority", help="only reports on this local authority")
+    scoped.add_argument("--kind", choices=KINDS, help="only reports of this type")
+    scoped.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="only reports published on or after")
+    scoped.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="only reports published on or before")
+    ask = commands.add_parser("ask", parents=[common, scoped], help="answer a question from the reports")
     ask.add_argument("question")
     ask.add_argument("-k", "--top-k", type=int, default=None, help=f"answers to show (1-{MAX_TOP_K})")
     ask.add_argument("--json", action="store_true", help="print the reply as JSON")
-    ask.add_argument("--authority", help="only reports on this local authority")
-    ask.add_argument("--kind", choices=KINDS, help="only reports of this type")
-    ask.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="only reports published on or after")
-    ask.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="only reports published on or before")
     ask.set_defaults(run=_ask)
+
+    survey = commands.add_parser("survey", parents=[common, scoped],
+                                 help="ask one question of every report in scope, a row per report")
+    survey.add_argument("question")
+    output = survey.add_mutually_exclusive_group()
+    output.add_argument("--csv", type=Path, metavar="FILE", help="write the rows as CSV to FILE")
+    output.add_argument("--json", action="store_true", help="print the rows as JSON")
+    survey.set_defaults(run=_survey)
+
+    feedback = commands.add_parser("feedback", parents=[common], help="users' verdicts on answers")
+    feedback.add_argument("action", choices=["export"], help="export: write them as a question file")
+    feedback.add_argument("file", type=Path, help="the JSONL question file to write")
+    feedback.add_argument("--db", type=Path, help="the feedback database (default: QA_FEEDBACK, or "
+                          "feedback.sqlite3 beside the index)")
+    feedback.set_defaults(run=_feedback)
 
     serve = commands.add_parser("serve", parents=[common], help="start the web chat and JSON API")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
@@ -89,12 +106,60 @@ def _ask(qa: QA, args) -> int:
     if args.top_k is not None and not 1 <= args.top_k <= MAX_TOP_K:
         raise QAError(f"--top-k must be between 1 and {MAX_TOP_K}")
     qa.check_question(args.question)
-    Filters(args.authority, args.kind, args.date_from, args.date_to)
+    filters = Filters(args.authority, args.kind, args.date_from, args.date_to)
     _ensure_index(qa)
     qa.warm_up()
-    filters = Filters(args.authority, args.kind, args.date_from, args.date_to)
     reply = qa.ask(args.question, top_k=args.top_k, filters=filters)
     print(json.dumps(reply.to_dict(), ensure_ascii=False, indent=2) if args.json else _show(reply))
+    return 0
+
+
+def _survey(qa: QA, args) -> int:
+    from qa.survey import survey, to_csv
+
+    qa.check_question(args.question)
+    filters = Filters(args.authority, args.kind, args.date_from, args.date_to)
+    _ensure_index(qa)
+    qa.warm_up()
+    began = time.perf_counter()
+    total, found = survey(qa, args.question, filters)
+    rows = []
+    for row in found:
+        rows.append(row)
+        if sys.stderr.isatty():
+            print(f"\r{len(rows)}/{total} reports", end="", file=sys.stderr, flush=True)
+    seconds = time.perf_counter() - began
+    answered = sum(row.answer is not None for row in rows)
+    summary = f"{answered} of {total} reports answer it ({seconds:.1f} s)"
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    if args.csv:
+        args.csv.write_text(to_csv(rows), encoding="utf-8")
+        print(f"{summary}; rows written to {args.csv}")
+    elif args.json:
+        print(json.dumps({"question": args.question, "total": total, "rows": [row.to_dict() for row in rows]},
+                         ensure_ascii=False, indent=2))
+    else:
+        for row in rows:
+            where = f"{row.authority or row.title}, {row.kind} {row.date or 'undated'}"
+            said = f"{row.answer.text} (score {row.score:.2f})" if row.answer else "not found"
+            print(f"- {where}: {said}")
+        print(summary)
+    return 0
+
+
+def _feedback(qa: QA, args) -> int:
+    from qa.feedback import FeedbackStore, question_file
+
+    path = args.db or qa.settings.feedback_path
+    if not path.is_file():
+        raise QAError(f"no feedback database at {path}")
+    rows = FeedbackStore(path).all()
+    items = question_file(rows)
+    args.file.write_text("".join(json.dumps(item, ensure_ascii=False) + "\n" for item in items), encoding="utf-8")
+    answered = sum(bool(item["answers"]) for item in items)
+    print(f"{len(rows)} verdicts: {len(items)} questions written to {args.file} ({answered} with gold answers, "
+          f"{len(items) - answered} known only by wrong answers)")
     return 0
 
 
@@ -133,7 +198,16 @@ def _eval(qa: QA, args) -> int:
 
 def _show(reply: Reply) -> str:
     lines = []
-    if reply.answered:
+    if reply.table is not None:
+        found = [row for row in reply.table if row.answer]
+        lines.append(f"{len(found)} of {len(reply.table)} reports:")
+        for row in found:
+            lines.append(f"- {row.authority}, {row.kind} published {row.date}: {row.answer.text} "
+                         f"[{row.answer.citation.reference}]")
+        for row in reply.table:
+            if row.note and not row.answer:
+                lines.append(f"- {row.authority}, {row.kind} published {row.date}: {row.note}")
+    elif reply.answered:
         for number, answer in enumerate(reply.answers, 1):
             lines += [f"{number}. {answer.text}", *_cite(answer)]
     else:

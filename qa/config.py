@@ -45,6 +45,8 @@ class Settings:
     max_upload_mb: int = 50
     # How often a running server looks for new, changed and removed files in the corpus.
     scan_seconds: float = 3.0
+    # The SQLite file of users' verdicts on answers; empty: feedback.sqlite3 beside the index folder.
+    feedback: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "corpus", Path(self.corpus))
@@ -91,6 +93,10 @@ class Settings:
     def backend(self) -> str:
         """What computes the vectors: "onnx-int8" (the shipped export) or "torch"."""
         return "onnx-int8" if self.embedder == "onnx" and self.model in PACKAGED_MODELS else "torch"
+
+    @property
+    def feedback_path(self) -> Path:
+        return Path(self.feedback) if self.feedback else self.index.parent / "feedback.sqlite3"
 
     def with_changes(self, **changes) -> Settings:
         return replace(self, **changes)

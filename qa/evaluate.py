@@ -87,7 +87,11 @@ def load_questions(path: Path) -> list[dict]:
             raise QAError(f"{path}:{number}: each line needs a 'question' string")
         item.setdefault("answers", [])
         item.setdefault("history", [])
-        item["unanswerable"] = bool(item.get("unanswerable")) or not item["answers"]
+        if not isinstance(item.get("wrong", []), list):
+            raise QAError(f"{path}:{number}: 'wrong' must be a list of answers")
+        # Only wrong answers are known (from feedback): not an unanswerable question.
+        item["negative"] = not item["answers"] and bool(item.get("wrong")) and item.get("unanswerable") is False
+        item["unanswerable"] = not item["negative"] and (bool(item.get("unanswerable")) or not item["answers"])
         items.append(item)
     return items
 
@@ -106,7 +110,9 @@ def evaluate(qa, items: list[dict], progress=None) -> dict:
         records.append(_score(item, reply, texts))
         if progress:
             progress(records[-1])
-    return {"summary": summarise(records), "questions": records}
+    scored = [record for record in records if not record["negative"]]
+    return {"summary": summarise(scored, records), "questions": scored,
+            "negatives": [record for record in records if record["negative"]]}
 
 
 def _score(item: dict, reply: Reply, texts: dict[str, str]) -> dict:
@@ -114,8 +120,11 @@ def _score(item: dict, reply: Reply, texts: dict[str, str]) -> dict:
               "answered": reply.answered, "took_ms": reply.took_ms, "integrity": integrity(reply, texts),
               "answer": reply.answers[0].text if reply.answers else None,
               "score": reply.answers[0].score if reply.answers else
-              (reply.closest[0].score if reply.closest else None)}
-    if not item["unanswerable"]:
+              (reply.closest[0].score if reply.closest else None), "negative": item["negative"]}
+    if item.get("wrong"):
+        record["wrong_again"] = bool(reply.answers) and any(_repeats(reply.answers[0], wrong)
+                                                            for wrong in item["wrong"])
+    if not item["unanswerable"] and not item["negative"]:
         first = reply.answers[:1]
         evidence = item.get("evidence") or ""
         best_passage = (reply.answers or reply.closest)[:1]
@@ -129,7 +138,16 @@ def _score(item: dict, reply: Reply, texts: dict[str, str]) -> dict:
     return record
 
 
-def summarise(records: list[dict]) -> dict:
+def _repeats(answer: Answer, wrong: dict) -> bool:
+    """Whether `answer` overlaps an answer said to be wrong (same report, overlapping offsets)."""
+    citation = answer.citation
+    return (citation.doc_id == wrong.get("doc_id") and citation.doc_start < wrong.get("doc_end", -1)
+            and wrong.get("doc_start", -1) < citation.doc_end)
+
+
+def summarise(records: list[dict], everything: list[dict] | None = None) -> dict:
+    """The scorecard of `records`; with `everything` (records of questions known only by their
+    wrong answers included), also how often an answer said to be wrong comes back."""
     answerable = [r for r in records if not r["unanswerable"]]
     unanswerable = [r for r in records if r["unanswerable"]]
 
@@ -149,6 +167,7 @@ def summarise(records: list[dict]) -> dict:
         "integrity": mean(records, "integrity"),
         "p50_ms": round(float(np.percentile(latencies, 50)), 1) if latencies else None,
         "p95_ms": round(float(np.percentile(latencies, 95)), 1) if latencies else None,
+        "wrong_again": mean([r for r in everything or records if "wrong_again" in r], "wrong_again"),
     }
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 
 from qa import authorities
@@ -113,6 +114,22 @@ def scope(documents: list[Document], query: Query, filters: Filters, kinds: tupl
         chosen = [d for d in chosen if newest.get(group(d)) == d.date or (not d.date and not wanted)] or chosen
     return Scope(frozenset(d.doc_id for d in chosen), query.years, latest,
                  () if filters.authority else query.mentions, bool(of_year))
+
+
+def distinct(documents: Iterable[Document]) -> list[Document]:
+    """One of each report: a report held twice (as PDF and as text: the same authority, kind and
+    date) counts once, the copy with more grades read kept, else the text."""
+    chosen: dict[tuple, Document] = {}
+    for document in documents:
+        key = (authority_of(document) or document.doc_id, document.kind, document.date or document.doc_id)
+        held = chosen.get(key)
+        if held is None or _fuller(document) > _fuller(held):
+            chosen[key] = document
+    return list(chosen.values())
+
+
+def _fuller(document: Document) -> tuple[int, bool]:
+    return len(document.meta.get("grades", {})), not document.source.lower().endswith(".pdf")
 
 
 def authority_of(document: Document) -> str:

@@ -10,6 +10,10 @@ from qa.metadata import fact_spans, grade_spans
 from qa.types import Document
 
 _ASKS_GRADE = re.compile(r"\b(?:grades?|graded|judgements?|judged|rated|ratings?)\b", re.IGNORECASE)
+# Judgements of the older framework that the five do not cover (the safeguarding board, adoption,
+# private fostering), and questions for reasons rather than grades.
+_NOT_THE_FIVE = re.compile(r"\bLSCB\b|\bsafeguarding (?:children )?board\b|\badoption\b|\bprivate(?:ly)? fost|"
+                           r"^\s*why\b", re.IGNORECASE)
 _AREAS = [
     ("care_leavers", re.compile(r"\bcare leavers?\b|\bleaving care\b", re.IGNORECASE)),
     ("children_in_care", re.compile(r"\b(?:children )?in care\b|\blooked[- ]after\b", re.IGNORECASE)),
@@ -32,7 +36,7 @@ def judgement_asked(question: str) -> str | None:
     fact = next((name for name, pattern in _FACTS if pattern.search(question)), None)
     if fact:
         return fact
-    if not _ASKS_GRADE.search(question):
+    if not _ASKS_GRADE.search(question) or _NOT_THE_FIVE.search(question):
         return None
     return area_named(question) or "overall_effectiveness"
 

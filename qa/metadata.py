@@ -54,7 +54,7 @@ _SIGNED = re.compile(r"Yours sincerely\s+([A-Z][^\n]+)")
 _VISIT_INSPECTORS = re.compile(r"Inspectors? for this visit (?:was|were) ([A-Z][A-Za-z’'\- ]+?)(?:,| and|\.)")
 _OVERALL_SENTENCE = re.compile(
     r"(?:overall judgement is(?: that children[’']s services)?|Children[’']s services in .{2,80}?) (?:(?:are|is) )?"
-    r"(outstanding|good|inadequate|requires? improvement)", re.IGNORECASE)
+    r"(outstanding|good|inadequate|requires? improvement(?: to be good)?)", re.IGNORECASE)
 _ROWS = [
     (("overall_effectiveness",), re.compile(r"^Overall effectiveness\b", re.I)),
     (("impact_of_leaders",), re.compile(r"impact of leaders|Leadership, management and governance", re.I)),

@@ -74,6 +74,10 @@ _CHANGE_WORDS = frozenset(("improved", "declined", "deteriorated", "changed", "p
                            "social", "care", "council", "local", "authority", "ofsted", "judged", "judgement",
                            "judgements", "grade", "grades", "rating", "ratings", "rated", "overall",
                            "effectiveness", "much", "way"))
+_INSPECTIONS = re.compile(r"\binspections\b", re.IGNORECASE)
+# The words of the judgements' names ("the experiences and progress of care leavers").
+_JUDGEMENT_WORDS = frozenset(("experiences", "progress", "impact", "leaders", "leadership", "help", "protection",
+                              "need", "care", "leavers", "looked", "after", "support", "for", "of"))
 _KINDS = (
     ("focused visit", re.compile(r"\bfocused visits?\b", re.IGNORECASE)),
     ("monitoring visit", re.compile(r"\bmonitoring visits?\b", re.IGNORECASE)),
@@ -184,11 +188,10 @@ def change_asked(question: str, mentions: Sequence[str] = ()) -> str | None:
     judgement covers (the reader answers those from the reports)."""
     if not (_CHANGE.search(question) and _SINCE.search(question)):
         return None
-    area = area_named(question)
-    if area:
-        return area
     words = set(_WORD.findall(authority_key(question))) - set(" ".join(mentions).split())
-    return None if words - STOPWORDS - _CHANGE_WORDS - {str(y) for y in range(2010, 2030)} else "overall_effectiveness"
+    if words - STOPWORDS - _CHANGE_WORDS - _JUDGEMENT_WORDS:
+        return None  # a topic of its own ("linking MARAC with child protection planning")
+    return area_named(question) or "overall_effectiveness"
 
 
 def listing(question: str, mentions: Sequence[str] = ()) -> str | None:
@@ -202,3 +205,9 @@ def listing(question: str, mentions: Sequence[str] = ()) -> str | None:
 
 def kinds_named(question: str) -> tuple[str, ...]:
     return tuple(kind for kind, pattern in _KINDS if pattern.search(question))
+
+
+def kinds_surveyed(question: str) -> tuple[str, ...]:
+    """The kinds of report a question asked of many reports is about: those it names, or
+    inspections when it says "inspections" ("What do the 2024 inspections say about ...?")."""
+    return kinds_named(question) or (("inspection",) if _INSPECTIONS.search(question) else ())

@@ -103,10 +103,11 @@ class PassageReader:
         self.scorer = scorer or Scorer.load()
         self.passages_read = passages_read
 
-    def read(self, store: Store, query: Query, passages: list[Passage], limit: int) -> list[Answer]:
+    def read(self, store: Store, query: Query, passages: list[Passage], limit: int,
+             spans: list[Span | None] | None = None) -> list[Answer]:
         """Up to `limit` answers from different paragraphs, best first; each score is the
-        probability that the answer is right."""
-        candidates = self.candidates(store, query, passages)
+        probability that the answer is right. `spans` are the passages' spans when already read."""
+        candidates = self.candidates(store, query, passages, spans)
         if not candidates:
             return []
         scores = self.scorer.probabilities(np.array([c.features for c in candidates]))
@@ -123,12 +124,12 @@ class PassageReader:
                 break
         return answers
 
-    def candidates(self, store: Store, query: Query, passages: list[Passage]) -> list[Candidate]:
+    def candidates(self, store: Store, query: Query, passages: list[Passage],
+                   spans: list[Span | None] | None = None) -> list[Candidate]:
         """The best span of each passage read, with its features."""
         passages = passages[:self.passages_read]
-        # A follow-up is read as asked: with the earlier question appended, the reader answered that
-        # one instead ("And school attendance?" after a question on domestic abuse, at 0.95).
-        spans = self.spans.read(query.text, [store.document(p.doc_id).text[p.start:p.end] for p in passages])
+        if spans is None:
+            spans = self.spans_of(store, query, passages)
         found = [(rank, passage, span) for rank, (passage, span) in enumerate(zip(passages, spans, strict=True))
                  if span is not None]
         if not found:
@@ -150,6 +151,13 @@ class PassageReader:
                                  float(missing)])
             candidates.append(_place(store.document(passage.doc_id), passage, span, features, query))
         return [c for c in candidates if c is not None]
+
+
+    def spans_of(self, store: Store, query: Query, passages: list[Passage]) -> list[Span | None]:
+        """The span model's best span of each passage."""
+        # A follow-up is read as asked: with the earlier question appended, the reader answered that
+        # one instead ("And school attendance?" after a question on domestic abuse, at 0.95).
+        return self.spans.read(query.text, [store.document(p.doc_id).text[p.start:p.end] for p in passages])
 
 
 def _place(document: Document, passage: Passage, span: Span, features: np.ndarray,

@@ -49,6 +49,24 @@ def retrieve(store: Store, vector: np.ndarray, query: str, k: int, scope: Scope 
     return [passages[cid] for cid in fuse([by_similarity, lexical])[:k]]
 
 
+def in_each(store: Store, vector: np.ndarray, query: str, doc_ids: Sequence[str], k: int
+            ) -> dict[str, list[Passage]]:
+    """The `k` best passages of each report, ranked as `retrieve` ranks them within one report; the
+    BM25 scores are computed once for all of them."""
+    lexical = store.lexical.scores(query)
+    found = {}
+    for doc_id in doc_ids:
+        cids = list(store.entries[doc_id].chunk_ids)
+        similarity = store.similarity(vector, cids)
+        rows = store.lexical.rows(cids)
+        words = np.where(rows >= 0, lexical[np.maximum(rows, 0)], 0.0)
+        dense = [cids[i] for i in np.argsort(-similarity, kind="stable")[:k]]
+        matched = [cids[i] for i in np.argsort(-words, kind="stable")[:k] if words[i] > 0]
+        by_id = dict(zip(cids, similarity.tolist(), strict=True))
+        found[doc_id] = [store.passage(cid, by_id[cid]) for cid in fuse([dense, matched])[:k]]
+    return found
+
+
 def fuse(rankings: Sequence[Sequence[int]]) -> list[int]:
     """Reciprocal rank fusion: ids ordered by the sum over rankings of 1 / (RRF_K + rank)."""
     fused: dict[int, float] = {}

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from qa import authorities
-from qa.filters import authority_of
+from qa.filters import authority_of, distinct
 from qa.metadata import grade_spans
 from qa.read import cite
 from qa.types import Answer, Document
@@ -45,17 +45,8 @@ class Row:
 
 
 def inspections(documents: Iterable[Document]) -> list[Document]:
-    """The inspection reports, one per inspection: a report held twice (as PDF and as text, the same
-    authority and date) counts once, the copy whose judgement table was read kept."""
-    chosen: dict[tuple, Document] = {}
-    for document in documents:
-        if document.kind != "inspection":
-            continue
-        key = (authority_of(document) or document.doc_id, document.date)
-        held = chosen.get(key)
-        if held is None or len(document.meta.get("grades", {})) > len(held.meta.get("grades", {})):
-            chosen[key] = document
-    return list(chosen.values())
+    """The inspection reports, one per inspection."""
+    return distinct(d for d in documents if d.kind == "inspection")
 
 
 def across_authorities(documents: Iterable[Document], judgement: str, grades: Sequence[str],

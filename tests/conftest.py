@@ -51,3 +51,22 @@ def seeds_qa(tmp_path_factory, real_embedder) -> QA:
     qa = QA(settings, real_embedder)
     qa.refresh()
     return qa
+
+
+SAMPLES = Path(__file__).parent / "samples"
+
+
+@pytest.fixture(scope="session")
+def research_qa(tmp_path_factory, real_embedder) -> QA:
+    """The real engine over real inspections of seven authorities (2014 to 2026) and Worcestershire's
+    2019 and 2023 inspections (the 2023 one as text and as its PDF), indexed once."""
+    folder = tmp_path_factory.mktemp("research")
+    shutil.copytree(SAMPLES / "authorities", folder / "corpus")
+    for name in ("worcestershire-inspection-2019.txt", "worcestershire-inspection-2023.txt",
+                 "worcestershire-inspection-2023.pdf"):
+        shutil.copy(SAMPLES / name, folder / "corpus" / name)
+    settings = Settings.load(environ={}, corpus=folder / "corpus", index=folder / "index", admin_token="admin-token",
+                             feedback=str(folder / "feedback.sqlite3"))
+    qa = QA(settings, real_embedder)
+    qa.refresh()
+    return qa

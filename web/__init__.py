@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, Response
 
 from qa.config import Settings
 from qa.pipeline import QA
@@ -19,4 +19,20 @@ def create_app(settings: Settings | None = None, qa: QA | None = None) -> Flask:
     app.register_blueprint(api.blueprint)
     app.register_blueprint(chat.blueprint)
     errors.register(app)
+    app.after_request(_safe_headers)
     return app
+
+
+# Pages run only the app's own scripts and styles (no inline script or style), load nothing from
+# elsewhere and cannot be framed: report text, which is untrusted, can at worst be shown.
+CONTENT_SECURITY_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                           "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+
+
+def _safe_headers(response: Response) -> Response:
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
+    if response.mimetype == "text/html":
+        response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+        response.headers["X-Frame-Options"] = "DENY"
+    return response

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import hmac
+import json
+import secrets
+import threading
+import time
+from collections import OrderedDict
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request, stream_with_context
 
+from qa import history as histories
+from qa import survey as surveys
+from qa.catalogue import Selection
 from qa.config import MAX_TOP_K
+from qa.feedback import FeedbackStore, checked_answer
 from qa.filters import Filters
 from qa.uploads import add_report, delete_report
 from web.errors import APIError
@@ -36,6 +45,91 @@ def ask():
     return jsonify(_qa().ask(question, history, top_k, filters).to_dict())
 
 
+@blueprint.post("/survey")
+def survey():
+    """The question asked of every report in scope: a page of rows as JSON, or (with "stream": true)
+    every row as a line of NDJSON while it is computed: {"total": N}, then {"row": ...} per report,
+    then {"done": true, "id": ..., "took_ms": ...}; the id downloads the rows as CSV or JSON."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise APIError(400, "bad_json", "send a JSON object, e.g. {\"question\": \"...\"}")
+    question = body.get("question")
+    if not isinstance(question, str):
+        raise APIError(400, "bad_question", "'question' must be a string")
+    offset, limit = _integer(body, "offset", 0, 0), _integer(body, "limit", None, 1)
+    stream = body.get("stream", False)
+    if not isinstance(stream, bool):
+        raise APIError(400, "bad_stream", "'stream' must be true or false")
+    qa = _qa()
+    began = time.perf_counter()
+    total, rows = surveys.survey(qa, question, Filters.from_dict(body.get("filters")), offset, limit)
+    if not stream:
+        found = [row.to_dict() for row in rows]
+        return jsonify(question=question, total=total, offset=offset, rows=found,
+                       took_ms=round((time.perf_counter() - began) * 1000, 2))
+
+    def lines():
+        yield json.dumps({"question": question, "total": total}) + "\n"
+        done = []
+        for row in rows:
+            done.append(row)
+            yield json.dumps({"row": row.to_dict()}, ensure_ascii=False) + "\n"
+        key = _SURVEYS.keep(question, done)
+        yield json.dumps({"done": True, "id": key, "took_ms": round((time.perf_counter() - began) * 1000, 2)}) + "\n"
+
+    return Response(stream_with_context(lines()), mimetype="application/x-ndjson")
+
+
+@blueprint.get("/survey/<key>.<form>")
+def survey_download(key: str, form: str):
+    """A finished survey's rows as CSV or JSON, as a file to save."""
+    kept = _SURVEYS.get(key)
+    if kept is None or form not in ("csv", "json"):
+        raise APIError(404, "not_found", "no such survey: it may have been dropped; run it again")
+    question, rows = kept
+    if form == "csv":
+        body, mimetype = surveys.to_csv(rows), "text/csv"
+    else:
+        body = json.dumps({"question": question, "total": len(rows), "rows": [row.to_dict() for row in rows]},
+                          ensure_ascii=False, indent=1)
+        mimetype = "application/json"
+    return Response(body, mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="survey-{key}.{form}"'})
+
+
+class _Kept:
+    """The latest finished surveys, by id, for their downloads."""
+
+    def __init__(self, size: int = 16) -> None:
+        self.size = size
+        self._items: OrderedDict[str, tuple[str, list]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def keep(self, question: str, rows: list) -> str:
+        key = secrets.token_hex(8)
+        with self._lock:
+            self._items[key] = (question, rows)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return key
+
+    def get(self, key: str) -> tuple[str, list] | None:
+        with self._lock:
+            return self._items.get(key)
+
+
+_SURVEYS = _Kept()
+
+
+def _integer(body: dict, name: str, default, least: int):
+    value = body.get(name, default)
+    if value is default:
+        return value
+    if isinstance(value, bool) or not isinstance(value, int) or value < least:
+        raise APIError(400, f"bad_{name}", f"'{name}' must be an integer of at least {least}")
+    return value
+
+
 def _history(history) -> list[str]:
     if not isinstance(history, list) or len(history) > MAX_HISTORY:
         raise APIError(400, "bad_history", f"'history' must be a list of at most {MAX_HISTORY} turns")
@@ -51,8 +145,69 @@ def _history(history) -> list[str]:
 
 @blueprint.get("/reports")
 def reports():
+    """The indexed reports, filtered and sorted as the reports page does (authority, kind, year,
+    grade, sort, order), from `offset`, at most `limit`."""
+    chosen = Selection.from_args(request.args).select(_qa().store)
+    offset = _query_integer("offset", 0, 0)
+    limit = _query_integer("limit", None, 1)
+    page = chosen[offset:None if limit is None else offset + limit]
+    return jsonify(total=len(chosen), offset=offset, reports=[_summary(entry) for entry in page])
+
+
+@blueprint.get("/authorities")
+def authorities():
     store = _qa().store
-    return jsonify(reports=[_summary(entry) for entry in store.entries.values()])
+    return jsonify(authorities=[histories.summary(key, histories.reports_of(store, key))
+                                for key in sorted(store.authorities)])
+
+
+@blueprint.get("/authorities/<name>")
+def authority(name: str):
+    key = histories.key_of(name)
+    documents = histories.reports_of(_qa().store, key)
+    if not documents:
+        raise APIError(404, "not_found", f"no reports about an authority called {name!r}")
+    return jsonify(histories.history(key, documents))
+
+
+def _query_integer(name: str, default, least: int):
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    if not raw.isdigit() or int(raw) < least:
+        raise APIError(400, f"bad_{name}", f"'{name}' must be an integer of at least {least}")
+    return int(raw)
+
+
+@blueprint.post("/feedback")
+def feedback():
+    """A user's verdict on an answer: {"verdict": "right" | "wrong" | "answers", "question": str,
+    "history": [...], "answer": {"citation": {"doc_id", "doc_start", "doc_end"}}}. The answer must
+    be a span of the report it cites; it is kept as the server cites it."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise APIError(400, "bad_json", "send a JSON object")
+    qa = _qa()
+    question = qa.check_question(body.get("question"))
+    history = _history(body.get("history", []))
+    answer = body.get("answer")
+    citation = answer.get("citation") if isinstance(answer, dict) else None
+    if not isinstance(citation, dict):
+        raise APIError(400, "bad_answer", "'answer' must be an answer object with its citation")
+    store = qa.store
+    checked = checked_answer(store, citation.get("doc_id"), citation.get("doc_start"), citation.get("doc_end"))
+    if answer.get("text") != checked.text:
+        raise APIError(400, "bad_answer", "the answer's text is not the report's text at its offsets")
+    key = FeedbackStore(qa.settings.feedback_path).add(body.get("verdict"), question, history, checked,
+                                                        store.generation)
+    return jsonify(id=key, saved=True), 201
+
+
+@blueprint.get("/feedback")
+def feedback_list():
+    _authorise()
+    offset, limit = _query_integer("offset", 0, 0), _query_integer("limit", None, 1)
+    return jsonify(feedback=FeedbackStore(_qa().settings.feedback_path).all(offset, limit))
 
 
 @blueprint.get("/reports/<doc_id>")

@@ -1,10 +1,23 @@
-"""The HTML pages: the chat, the list of reports, and one report with its cited span highlighted."""
+"""The HTML pages: the chat, the reports table, an authority's history, the survey across reports,
+and one report with its cited span highlighted. Report text is rendered as text only."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
+
+from qa import history as histories
+from qa.catalogue import GRADES, Selection
+from qa.filters import authority_of
+from qa.metadata import KINDS
+from qa.tables import JUDGEMENTS
+from web.chart import grades_chart
 
 blueprint = Blueprint("chat", __name__)
+PAGE_SIZE = 50
+
+
+def _store():
+    return current_app.extensions["qa"].store
 
 
 @blueprint.get("/")
@@ -12,16 +25,50 @@ def chat():
     return render_template("chat.html")
 
 
+@blueprint.get("/compare")
+def compare():
+    return render_template("compare.html", kinds=KINDS, authorities=_authority_names())
+
+
 @blueprint.get("/reports")
 def reports():
-    entries = sorted(current_app.extensions["qa"].store.entries.values(),
-                     key=lambda entry: entry.document.date or "", reverse=True)
-    return render_template("reports.html", documents=[entry.document for entry in entries])
+    selection = Selection.from_args(request.args)
+    chosen = selection.select(_store())
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    pages = max((len(chosen) + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    page = min(page, pages)
+    shown = chosen[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
+    years = sorted({year for entry in _store().entries.values() for year in entry.document.years}, reverse=True)
+    return render_template("reports.html", entries=shown, total=len(chosen), selection=selection, page=page,
+                           pages=pages, kinds=KINDS, grades=GRADES, years=years, judgements=JUDGEMENTS,
+                           authorities=_authority_names(), slug_of=lambda d: histories.slug(authority_of(d)))
+
+
+@blueprint.get("/authorities")
+def authorities():
+    store = _store()
+    listed = [histories.summary(key, histories.reports_of(store, key)) for key in sorted(store.authorities)]
+    return render_template("authorities.html", authorities=listed, judgements=JUDGEMENTS)
+
+
+@blueprint.get("/authorities/<name>")
+def authority(name: str):
+    store = _store()
+    key = histories.key_of(name)
+    documents = histories.reports_of(store, key)
+    if not documents:
+        abort(404, description=f"no reports about an authority called {name!r}")
+    found = histories.history(key, documents)
+    inspections = [report for report in found["history"] if report["kind"] == "inspection" and report["date"]]
+    chart = grades_chart([(report["date"], {name: value["grade"] for name, value in report["grades"].items()})
+                          for report in inspections], JUDGEMENTS)
+    return render_template("authority.html", authority=found, chart=chart, judgements=JUDGEMENTS,
+                           improving=[report for report in found["history"] if report["improvements"]])
 
 
 @blueprint.get("/reports/<doc_id>")
 def report(doc_id: str):
-    document = current_app.extensions["qa"].store.entry(doc_id).document
+    document = _store().entry(doc_id).document
     start = request.args.get("start", type=int)
     end = request.args.get("end", type=int)
     valid = start is not None and end is not None and 0 <= start < end <= len(document.text)
@@ -35,4 +82,11 @@ def report(doc_id: str):
         else:
             parts = (text, "", "")
         paragraphs.append({"number": paragraph.number, "cited": cited, "parts": parts})
-    return render_template("report.html", document=document, paragraphs=paragraphs)
+    return render_template("report.html", document=document, paragraphs=paragraphs,
+                           slug=histories.slug(authority_of(document)) if document.authority else None)
+
+
+def _authority_names() -> list[tuple[str, str]]:
+    """(key, name) of every authority in the index, by name."""
+    store = _store()
+    return sorted(((key, histories.name_of(key)) for key in store.authorities), key=lambda item: item[1].lower())

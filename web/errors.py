@@ -16,6 +16,7 @@ from qa.errors import (
     QuestionError,
     ReportError,
 )
+from qa.feedback import FeedbackError
 from qa.uploads import OutsideCorpusError, UnsupportedFormatError
 
 log = logging.getLogger(__name__)
@@ -24,6 +25,7 @@ log = logging.getLogger(__name__)
 _STATUS = [
     (UnsupportedFormatError, 415, "unsupported_format"),
     (FilterError, 400, "bad_filters"),
+    (FeedbackError, 400, "bad_feedback"),
     (QuestionError, 400, "bad_question"),
     (ReportError, 400, "bad_report"),
     (NotFoundError, 404, "not_found"),

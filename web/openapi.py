@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from qa.catalogue import GRADES, SORTS
 from qa.config import MAX_TOP_K
 from qa.metadata import KINDS
 
@@ -33,25 +34,105 @@ _REPLY = {
         "answers": {"type": "array", "items": {"$ref": "#/components/schemas/Answer"}},
         "closest": {"type": "array", "items": {"$ref": "#/components/schemas/Answer"},
                     "description": "When not answered: the nearest passages, which are not answers."},
+        "table": {"type": ["array", "null"], "items": {"$ref": "#/components/schemas/TableRow"},
+                  "description": "For a question about many reports (which authorities were judged a grade, "
+                                 "a judgement's change over time): one row per report asked about; "
+                                 "`answers` holds the first top_k rows' answers. Null otherwise."},
     },
+}
+_TABLE_ROW = {
+    "type": "object", "required": ["authority", "doc_id", "date", "kind", "grade", "answer", "note"],
+    "properties": {"authority": {"type": "string"}, "doc_id": {"type": "string"}, "date": _NULLABLE_STRING,
+                   "kind": {"type": "string"},
+                   "grade": {**_NULLABLE_STRING, "description": "the report's grade for the judgement asked"},
+                   "answer": {"oneOf": [{"$ref": "#/components/schemas/Answer"}, {"type": "null"}],
+                              "description": "the cited grade, when the report is one the question asks for"},
+                   "note": {**_NULLABLE_STRING, "description": "why the report gives no grade"}},
+}
+_FILTERS = {"type": ["object", "null"], "additionalProperties": False,
+            "description": "Only reports that match all of these are searched.",
+            "properties": {"authority": {"type": "string", "minLength": 1, "examples": ["Worcestershire"]},
+                           "kind": {"type": "string", "enum": list(KINDS)},
+                           "from": {"type": "string", "format": "date", "description": "published on or after"},
+                           "to": {"type": "string", "format": "date", "description": "published on or before"}}}
+_SURVEY = {
+    "type": "object", "required": ["question"],
+    "properties": {"question": {"type": "string", "minLength": 1, "maxLength": 2000}, "filters": _FILTERS,
+                   "offset": {"type": "integer", "minimum": 0, "default": 0},
+                   "limit": {"type": "integer", "minimum": 1},
+                   "stream": {"type": "boolean", "default": False,
+                              "description": "true: NDJSON lines {\"total\"}, {\"row\"} per report, then "
+                                             "{\"done\", \"id\", \"took_ms\"}"}},
+}
+_SURVEY_ROW = {
+    "type": "object", "required": ["authority", "doc_id", "title", "date", "kind", "score", "answer"],
+    "properties": {"authority": _NULLABLE_STRING, "doc_id": {"type": "string"}, "title": {"type": "string"},
+                   "date": _NULLABLE_STRING, "kind": {"type": "string"},
+                   "score": {"type": "number", "minimum": 0, "maximum": 1},
+                   "answer": {"oneOf": [{"$ref": "#/components/schemas/Answer"}, {"type": "null"}],
+                              "description": "null: the report does not answer it"}},
+}
+_SURVEY_PAGE = {
+    "type": "object", "required": ["question", "total", "offset", "rows", "took_ms"],
+    "properties": {"question": {"type": "string"}, "total": {"type": "integer"}, "offset": {"type": "integer"},
+                   "rows": {"type": "array", "items": {"$ref": "#/components/schemas/SurveyRow"}},
+                   "took_ms": {"type": "number"}},
+}
+_AUTHORITY = {
+    "type": "object", "required": ["key", "slug", "name", "reports", "latest_inspection", "grades"],
+    "properties": {"key": {"type": "string"}, "slug": {"type": "string"}, "name": {"type": "string"},
+                   "reports": {"type": "integer"}, "latest_inspection": _NULLABLE_STRING,
+                   "grades": {"type": "object", "additionalProperties": {"type": "string"}}},
+}
+_SPAN = {"type": "object", "required": ["text", "doc_start", "doc_end", "paragraph_number"],
+         "properties": {"text": {"type": "string"}, "doc_start": {"type": "integer"}, "doc_end": {"type": "integer"},
+                        "paragraph_number": {"type": ["integer", "null"]}, "grade": {"type": "string"}}}
+_HISTORY = {
+    "allOf": [{"$ref": "#/components/schemas/Authority"}, {
+        "type": "object", "required": ["judgements", "history"],
+        "properties": {"judgements": {"type": "object", "additionalProperties": {"type": "string"}},
+                       "history": {"type": "array", "items": {
+                           "type": "object",
+                           "required": ["doc_id", "title", "kind", "date", "inspection_start", "inspection_end",
+                                        "lead_inspector", "framework", "grades", "improvements"],
+                           "properties": {"doc_id": {"type": "string"}, "title": {"type": "string"},
+                                          "kind": {"type": "string"}, "date": _NULLABLE_STRING,
+                                          "inspection_start": _NULLABLE_STRING, "inspection_end": _NULLABLE_STRING,
+                                          "lead_inspector": _NULLABLE_STRING, "framework": _NULLABLE_STRING,
+                                          "grades": {"type": "object", "additionalProperties": _SPAN},
+                                          "improvements": {"type": "array", "items": _SPAN}}}}}}],
+}
+_ASK_HISTORY = {"type": "array", "maxItems": 20, "items": {
+    "type": "object", "required": ["question"],
+    "properties": {"question": {"type": "string", "minLength": 1, "maxLength": 2000}, "answer": _NULLABLE_STRING}}}
+_FEEDBACK = {
+    "type": "object", "required": ["verdict", "question", "answer"],
+    "properties": {"verdict": {"type": "string", "enum": ["right", "wrong", "answers"],
+                               "description": "answers: a closest passage that does answer the question"},
+                   "question": {"type": "string", "minLength": 1, "maxLength": 2000},
+                   "history": _ASK_HISTORY,
+                   "answer": {"type": "object", "required": ["text", "citation"],
+                              "description": "an answer as the reply gave it; its text must be its report's "
+                                             "text at doc_start:doc_end",
+                              "properties": {"text": {"type": "string"}, "citation": {
+                                  "type": "object", "required": ["doc_id", "doc_start", "doc_end"]}}}},
+}
+_FEEDBACK_LIST = {
+    "type": "object", "required": ["feedback"],
+    "properties": {"feedback": {"type": "array", "items": {
+        "type": "object", "required": ["id", "created_at", "verdict", "question", "history", "answer", "generation"],
+        "properties": {"id": {"type": "integer"}, "created_at": {"type": "string"},
+                       "verdict": {"type": "string"}, "question": {"type": "string"},
+                       "history": {"type": "array", "items": {"type": "string"}},
+                       "answer": {"$ref": "#/components/schemas/Answer"}, "generation": _NULLABLE_STRING}}}},
 }
 _ASK = {
     "type": "object", "required": ["question"],
     "properties": {
         "question": {"type": "string", "minLength": 1, "maxLength": 2000},
-        "history": {"type": "array", "maxItems": 20, "items": {
-            "type": "object", "required": ["question"],
-            "properties": {"question": {"type": "string", "minLength": 1, "maxLength": 2000},
-                           "answer": _NULLABLE_STRING}}},
+        "history": _ASK_HISTORY,
         "top_k": {"type": "integer", "minimum": 1, "maximum": MAX_TOP_K, "default": 3},
-        "filters": {"type": ["object", "null"], "additionalProperties": False,
-                    "description": "Only reports that match all of these are searched.",
-                    "properties": {"authority": {"type": "string", "minLength": 1, "examples": ["Worcestershire"]},
-                                   "kind": {"type": "string", "enum": list(KINDS)},
-                                   "from": {"type": "string", "format": "date",
-                                            "description": "published on or after"},
-                                   "to": {"type": "string", "format": "date",
-                                          "description": "published on or before"}}},
+        "filters": _FILTERS,
     },
 }
 _REPORT_SUMMARY = {
@@ -110,6 +191,15 @@ def _errors(*statuses: int) -> dict:
     return {str(status): {"description": "Error", "content": _json("Error")} for status in statuses}
 
 
+def _query(name: str, schema: dict, description: str | None = None) -> dict:
+    parameter = {"name": name, "in": "query", "required": False, "schema": schema}
+    return parameter | ({"description": description} if description else {})
+
+
+def _page(name: str) -> dict:
+    return _query(name, {"type": "integer", "minimum": 0 if name == "offset" else 1})
+
+
 def document() -> dict:
     """The OpenAPI document."""
     admin = [{"bearer": []}]
@@ -123,13 +213,60 @@ def document() -> dict:
                 "requestBody": {"required": True, "content": _json("AskRequest")},
                 "responses": {"200": {"description": "The reply", "content": _json("Reply")},
                               **_errors(400, 413, 415, 503)}}},
+            "/api/survey": {"post": {
+                "summary": "Ask one question of every report in scope: one row per report",
+                "requestBody": {"required": True, "content": _json("SurveyRequest")},
+                "responses": {"200": {"description": "A page of rows, or with stream: every row as NDJSON",
+                                      "content": {**_json("SurveyPage"), "application/x-ndjson": {
+                                          "schema": {"type": "string"}}}},
+                              **_errors(400, 503)}}},
+            "/api/survey/{id}.{format}": {"get": {
+                "summary": "A finished streamed survey's rows, to save",
+                "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}},
+                               {"name": "format", "in": "path", "required": True,
+                                "schema": {"type": "string", "enum": ["csv", "json"]}}],
+                "responses": {"200": {"description": "The rows", "content": {
+                    "text/csv": {"schema": {"type": "string"}}, "application/json": {"schema": {"type": "object"}}}},
+                              **_errors(404)}}},
+            "/api/authorities": {"get": {
+                "summary": "Every authority with its latest inspection's grades",
+                "responses": {"200": {"description": "Authorities", "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["authorities"], "properties": {"authorities": {
+                        "type": "array", "items": {"$ref": "#/components/schemas/Authority"}}}}}}},
+                              **_errors(503)}}},
+            "/api/authorities/{name}": {"get": {
+                "summary": "An authority's reports in date order, with grades and what needs to improve, cited",
+                "parameters": [{"name": "name", "in": "path", "required": True, "schema": {"type": "string"},
+                                "description": "any of its names, spaces as hyphens (birmingham, hull)"}],
+                "responses": {"200": {"description": "Its history", "content": _json("AuthorityHistory")},
+                              **_errors(404, 503)}}},
+            "/api/feedback": {
+                "post": {"summary": "Keep a user's verdict on an answer",
+                         "requestBody": {"required": True, "content": _json("FeedbackRequest")},
+                         "responses": {"201": {"description": "Saved", "content": {"application/json": {
+                             "schema": {"type": "object", "required": ["id", "saved"],
+                                        "properties": {"id": {"type": "integer"}, "saved": {"type": "boolean"}}}}}},
+                                       **_errors(400, 503)}},
+                "get": {"summary": "Every verdict kept", "security": admin,
+                        "parameters": [_page("offset"), _page("limit")],
+                        "responses": {"200": {"description": "Feedback", "content": _json("FeedbackList")},
+                                      **_errors(400, 401, 403)}}},
             "/api/reports": {
-                "get": {"summary": "The indexed reports",
+                "get": {"summary": "The indexed reports, filtered and sorted as the reports page",
+                        "parameters": [
+                            _query("authority", {"type": "string"}),
+                            _query("kind", {"type": "string", "enum": list(KINDS)}),
+                            _query("year", {"type": "integer"}),
+                            _query("grade", {"type": "string", "enum": list(GRADES)}, "overall effectiveness"),
+                            _query("sort", {"type": "string", "enum": list(SORTS)}),
+                            _query("order", {"type": "string", "enum": ["asc", "desc"]}),
+                            _page("offset"), _page("limit")],
                         "responses": {"200": {"description": "Reports", "content": {"application/json": {
-                            "schema": {"type": "object", "required": ["reports"], "properties": {
+                            "schema": {"type": "object", "required": ["total", "offset", "reports"], "properties": {
+                                "total": {"type": "integer"}, "offset": {"type": "integer"},
                                 "reports": {"type": "array",
                                             "items": {"$ref": "#/components/schemas/ReportSummary"}}}}}}},
-                                      **_errors(503)}},
+                                      **_errors(400, 503)}},
                 "post": {"summary": "Add or replace a report", "security": admin,
                          "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
                              "type": "object", "required": ["file"],
@@ -157,6 +294,8 @@ def document() -> dict:
                                            "description": "The QA_ADMIN_TOKEN setting"}},
             "schemas": {"Citation": _CITATION, "Answer": _ANSWER, "Reply": _REPLY, "AskRequest": _ASK,
                         "ReportSummary": _REPORT_SUMMARY, "Report": _REPORT, "RefreshSummary": _SUMMARY,
-                        "Health": _HEALTH, "Error": _ERROR},
+                        "Health": _HEALTH, "Error": _ERROR, "TableRow": _TABLE_ROW, "SurveyRequest": _SURVEY,
+                        "SurveyRow": _SURVEY_ROW, "SurveyPage": _SURVEY_PAGE, "Authority": _AUTHORITY,
+                        "AuthorityHistory": _HISTORY, "FeedbackRequest": _FEEDBACK, "FeedbackList": _FEEDBACK_LIST},
         },
     }

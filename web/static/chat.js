@@ -27,14 +27,43 @@ function citationLine(answer) {
   if (c.section) parts.push(c.section);
   if (c.paragraph_number !== null) parts.push("paragraph " + c.paragraph_number);
   const line = element("p", "source");
-  line.append(element("span", "where", parts.join(" · ")), " ");
-  const link = element("a", "view", "View report");
-  link.href = "/reports/" + encodeURIComponent(c.doc_id) + "?start=" + c.doc_start + "&end=" + c.doc_end + "#cited";
-  line.append(link);
+  line.append(element("span", "where", parts.join(" · ")), " ", reportLink(c, "View report"));
   return line;
 }
 
-function answerCard(answer, kind) {
+function reportLink(c, text) {
+  const link = element("a", "view", text);
+  link.href = "/reports/" + encodeURIComponent(c.doc_id) + "?start=" + c.doc_start + "&end=" + c.doc_end + "#cited";
+  return link;
+}
+
+// Feedback becomes test data: "right" / "wrong" on an answer, "this passage answers it" on a closest one.
+function feedbackButtons(answer, kind, asked) {
+  const box = element("span", "feedback");
+  const choices = kind === "found" ? [["right", "Right"], ["wrong", "Wrong"]] : [["answers", "This passage answers it"]];
+  choices.forEach(([verdict, label]) => {
+    const button = element("button", "secondary", label);
+    button.type = "button";
+    button.dataset.verdict = verdict;
+    button.addEventListener("click", async () => {
+      box.querySelectorAll("button").forEach((b) => { b.disabled = true; });
+      try {
+        const response = await fetch("/api/feedback", {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ verdict, question: asked.question, history: asked.history, answer }),
+        });
+        box.replaceChildren(element("span", "feedback-done", response.ok ? "Thank you: saved." : "Could not save."));
+      } catch (error) {
+        box.replaceChildren(element("span", "feedback-done", "Could not save."));
+      }
+    });
+    box.append(button);
+  });
+  return box;
+}
+
+function answerCard(answer, kind, asked) {
   const c = answer.citation;
   const card = element("li", "answer " + kind);
   const quote = element("blockquote", "paragraph");
@@ -47,14 +76,51 @@ function answerCard(answer, kind) {
   quote.append(document.createTextNode(c.paragraph.slice(0, c.sentence_start)), sentence,
                document.createTextNode(c.paragraph.slice(c.sentence_end)));
   card.append(quote, citationLine(answer));
-  card.append(element("p", "score", confidence(answer.score) + " (score " + answer.score.toFixed(2) + ")"));
+  const score = element("p", "score", confidence(answer.score) + " (score " + answer.score.toFixed(2) + ")");
+  score.append(feedbackButtons(answer, kind, asked));
+  card.append(score);
   return card;
 }
 
-function showReply(turn, reply) {
+// A question about many reports: one row per report, the answer's grade linked to its row.
+function tableOf(reply) {
+  const rows = reply.table;
+  const found = rows.filter((row) => row.answer);
+  const wrap = element("div", "table-answer");
+  wrap.append(element("p", "table-count", found.length + " of " + rows.length + " reports"));
+  const table = element("table", "reports answer-table");
+  const head = element("tr");
+  ["Authority", "Published", "Type", "Grade"].forEach((label) => {
+    const th = element("th", null, label);
+    th.scope = "col";
+    head.append(th);
+  });
+  const thead = element("thead");
+  thead.append(head);
+  const body = element("tbody");
+  found.concat(rows.filter((row) => !row.answer)).forEach((row) => {
+    const tr = element("tr", row.answer ? "found" : "other");
+    tr.append(element("td", null, row.authority), element("td", null, row.date || ""), element("td", null, row.kind));
+    const grade = element("td");
+    if (row.answer) grade.append(reportLink(row.answer.citation, row.answer.text));
+    else grade.textContent = row.grade || row.note || "";
+    tr.append(grade);
+    body.append(tr);
+  });
+  table.append(thead, body);
+  wrap.append(table);
+  return wrap;
+}
+
+function showReply(turn, reply, asked) {
+  if (reply.table) {
+    if (!reply.answered) turn.append(element("p", "not-found", "No report in scope gives that grade."));
+    turn.append(tableOf(reply));
+    return;
+  }
   if (reply.answered) {
     const list = element("ol", "answers");
-    reply.answers.forEach((answer) => list.append(answerCard(answer, "found")));
+    reply.answers.forEach((answer) => list.append(answerCard(answer, "found", asked)));
     turn.append(list);
     return;
   }
@@ -62,14 +128,26 @@ function showReply(turn, reply) {
   if (reply.closest && reply.closest.length) {
     turn.append(element("h3", "closest-heading", "Closest passages (not answers)"));
     const list = element("ul", "answers closest");
-    reply.closest.forEach((answer) => list.append(answerCard(answer, "closest")));
+    reply.closest.forEach((answer) => list.append(answerCard(answer, "closest", asked)));
     turn.append(list);
   }
 }
 
+// A question can be shared: /?q=QUESTION (after &h=EARLIER for each earlier turn) asks it on load.
+function shareLink(question, earlier) {
+  const params = new URLSearchParams();
+  earlier.forEach((turn) => params.append("h", turn.question));
+  params.append("q", question);
+  return "/?" + params.toString();
+}
+
 async function ask(question) {
   const turn = element("article", "turn");
-  turn.append(element("h2", "question", question));
+  const heading = element("h2", "question", question);
+  const asked = { question, history: history.slice() };
+  const share = element("a", "share", "Link to this question");
+  share.href = shareLink(question, asked.history);
+  turn.append(heading, share);
   thread.append(turn);
   send.disabled = true;
   form.setAttribute("aria-busy", "true");
@@ -85,7 +163,8 @@ async function ask(question) {
       turn.append(element("p", "error", body.error ? body.error.message : "The question could not be answered."));
       return;
     }
-    showReply(turn, body);
+    showReply(turn, body, asked);
+    window.history.replaceState(null, "", share.href);
     history.push({ question, answer: body.answered ? body.answers[0].text : "" });
     history = history.slice(-10);
   } catch (error) {
@@ -117,5 +196,14 @@ input.addEventListener("keydown", (event) => {
 document.getElementById("new-chat").addEventListener("click", () => {
   history = [];
   thread.replaceChildren();
+  window.history.replaceState(null, "", "/");
   input.focus();
 });
+
+(async () => {
+  const params = new URLSearchParams(window.location.search);
+  const question = params.get("q");
+  if (!question) return;
+  for (const earlier of params.getAll("h")) await ask(earlier);
+  await ask(question);
+})();
