@@ -44,7 +44,8 @@ def test_openapi_document_is_valid_openapi(client):
     spec = client.get("/api/openapi.json").get_json()
     validate(spec)
     assert set(spec["paths"]) == {"/api/ask", "/api/reports", "/api/reports/{doc_id}", "/api/health",
-                                  "/api/openapi.json"}
+                                  "/api/openapi.json", "/api/survey", "/api/survey/{id}.{format}",
+                                  "/api/authorities", "/api/authorities/{name}", "/api/feedback"}
 
 
 def test_ask_returns_the_reply_shape_with_exact_slices(client):

@@ -139,3 +139,180 @@ def test_keyboard_only_and_phone_width(server, browser):
         assert browser.execute_script("return document.documentElement.scrollWidth") <= 380
     finally:
         browser.set_window_size(1100, 1000)
+
+
+HOSTILE_INSPECTION = """Inspection of Evilshire <script>window['pwned']=true</script> local authority
+children’s services
+Inspection dates: 8 to 19 January 2024
+Lead inspector: Mallory <img src=x onerror="window.pwned=4">, His Majesty’s Inspector
+Report published: 20 February 2024
+Judgement
+
+Grade
+
+The impact of leaders on social work practice with children and families <b onmouseover="window.pwned=5">
+
+Good
+
+Overall effectiveness
+
+Good
+
+Evilshire's leaders <script>window.pwned = 6</script> have improved services for children.
+
+What needs to improve?
+◼ Planning for children <img src=x onerror="window.pwned=7"> in care.
+◼ The timeliness of <script>window.pwned = 8</script> assessments.
+
+The experiences and progress of children who need help and protection: good
+1. Children in Evilshire get help quickly <script>window.pwned = 9</script> when they need it.
+"""
+SAMPLES = CORPUS.parent / "tests" / "samples"
+
+
+@pytest.fixture(scope="module")
+def research_server(tmp_path_factory, real_embedder):
+    """The chat over real inspections of seven authorities and one whose text is full of markup."""
+    from waitress import create_server
+
+    folder = tmp_path_factory.mktemp("research-browser")
+    shutil.copytree(SAMPLES / "authorities", folder / "corpus")
+    shutil.copy(SAMPLES / "worcestershire-inspection-2023.txt", folder / "corpus")
+    (folder / "corpus" / "evilshire-inspection.txt").write_text(HOSTILE_INSPECTION)
+    settings = Settings.load(environ={}, corpus=folder / "corpus", index=folder / "index",
+                             feedback=str(folder / "feedback.sqlite3"))
+    qa = QA(settings, real_embedder)
+    qa.refresh()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = create_server(create_app(qa=qa), host="127.0.0.1", port=port, threads=4)
+    threading.Thread(target=server.run, daemon=True).start()
+    yield f"http://127.0.0.1:{port}", qa
+    server.close()
+
+
+def _wait(browser, condition, seconds=60):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(browser, seconds).until(condition)
+
+
+def test_every_page_shows_hostile_text_as_text_and_sends_its_policy(research_server, browser):
+    import urllib.parse
+    import urllib.request
+
+    from selenium.webdriver.common.by import By
+
+    base, qa = research_server
+    evil = next(key for key in qa.store.authorities if key.startswith("evilshire"))
+    pages = ["/", "/compare", "/reports", "/reports?sort=authority", "/authorities",
+             "/authorities/" + evil.replace(" ", "-"), "/reports/evilshire-inspection",
+             "/?q=" + urllib.parse.quote("Which councils were judged good in 2024?")]
+    for page in pages:
+        with urllib.request.urlopen(base + page) as response:
+            policy = response.headers["Content-Security-Policy"]
+            assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy, page
+            assert response.headers["X-Content-Type-Options"] == "nosniff"
+        browser.get(base + page)
+        if page.startswith("/?q="):
+            _wait(browser, lambda driver: driver.find_elements(By.CSS_SELECTOR, ".table-answer"))
+        assert browser.execute_script("return window.pwned === undefined"), page
+        injected = browser.execute_script(
+            "return document.querySelectorAll('main script, main img, main b, main [onerror], main [onmouseover]')"
+            ".length")
+        assert injected == 0, page
+    browser.get(base + "/authorities/" + evil.replace(" ", "-"))
+    assert "<script>window['pwned']=true</script>" in browser.find_element(By.TAG_NAME, "h1").text
+    assert '<img src=x onerror="window.pwned=7">' in browser.find_element(By.CSS_SELECTOR, ".improvements").text
+
+
+def test_a_table_answer_and_a_shared_question(research_server, browser):
+    from selenium.webdriver.common.by import By
+
+    base, _ = research_server
+    browser.get(base + "/?q=" + "Which councils were judged inadequate in 2024?")
+    table = _wait(browser, lambda driver: driver.find_elements(By.CSS_SELECTOR, ".table-answer"))[0]
+    assert table.find_element(By.CSS_SELECTOR, ".table-count").text == "1 of 3 reports"
+    first = table.find_element(By.CSS_SELECTOR, "tbody tr")
+    assert "Havering" in first.text
+    first.find_element(By.TAG_NAME, "a").click()
+    cited = _wait(browser, lambda driver: driver.find_elements(By.ID, "cited"))[0]
+    assert cited.find_element(By.TAG_NAME, "mark").text == "Inadequate"
+    # The address of a chat asks it again, follow-ups after the turns before them.
+    browser.get(base + "/?h=How%20do%20staff%20in%20Sunderland%20find%20their%20supervision%3F&q=And%20in%20Bromley%3F")
+    _wait(browser, lambda driver: len([turn for turn in driver.find_elements(By.CSS_SELECTOR, ".turn")
+                                       if turn.find_elements(By.CSS_SELECTOR, ".answers, .not-found")]) == 2)
+    turns = browser.find_elements(By.CSS_SELECTOR, ".turn")
+    assert [t.find_element(By.CSS_SELECTOR, ".question").text for t in turns] == [
+        "How do staff in Sunderland find their supervision?", "And in Bromley?"]
+    assert "q=And+in+Bromley" in turns[1].find_element(By.CSS_SELECTOR, "a.share").get_attribute("href")
+
+
+def test_feedback_buttons_keep_the_verdict(research_server, browser):
+    from selenium.webdriver.common.by import By
+
+    from qa.feedback import FeedbackStore
+
+    base, qa = research_server
+    browser.get(base + "/")
+    turn = _ask(browser, "Who was the lead inspector of the Bromley inspection?", 1)
+    turn.find_element(By.CSS_SELECTOR, ".answer .feedback button[data-verdict='right']").click()
+    _wait(browser, lambda driver: "saved" in turn.find_element(By.CSS_SELECTOR, ".feedback").text)
+    kept = FeedbackStore(qa.settings.feedback_path).all()[-1]
+    assert kept["verdict"] == "right" and kept["question"] == "Who was the lead inspector of the Bromley inspection?"
+    assert kept["answer"]["text"] == turn.find_element(By.CSS_SELECTOR, ".answer mark").text
+
+
+def test_reports_table_filters_sorts_and_links_authorities(research_server, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    base, _ = research_server
+    browser.get(base + "/reports")
+    Select(browser.find_element(By.NAME, "grade")).select_by_visible_text("outstanding")
+    browser.find_element(By.CSS_SELECTOR, ".filters button[type=submit]").click()
+    rows = _wait(browser, lambda driver: driver.find_elements(By.CSS_SELECTOR, "#reports tbody tr"))
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Reports (3)"
+    assert all("outstanding" in row.text for row in rows)
+    browser.find_element(By.LINK_TEXT, "Published ▼").click()
+    dates = [row.find_elements(By.TAG_NAME, "td")[3].text
+             for row in browser.find_elements(By.CSS_SELECTOR, "#reports tbody tr")]
+    assert dates == sorted(dates) and len(dates) == 3
+    browser.find_element(By.LINK_TEXT, "Sunderland").click()
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Sunderland"
+
+
+def test_authority_page_charts_grades_and_links_each_improvement(research_server, browser, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    base, _ = research_server
+    browser.get(base + "/authorities")
+    browser.find_element(By.LINK_TEXT, "Birmingham").click()
+    chart = browser.find_element(By.CSS_SELECTOR, "svg.chart")
+    assert chart.is_displayed() and len(chart.find_elements(By.TAG_NAME, "circle")) == 10
+    item = browser.find_element(By.CSS_SELECTOR, ".improvement-list li a")
+    text = item.text
+    item.click()
+    cited = _wait(browser, lambda driver: driver.find_elements(By.ID, "cited"))[0]
+    assert cited.find_element(By.TAG_NAME, "mark").text == text
+
+
+def test_compare_page_streams_rows_sorts_and_offers_downloads(research_server, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    base, _ = research_server
+    browser.get(base + "/compare")
+    browser.find_element(By.ID, "survey-question").send_keys("How well are care leavers supported?")
+    Select(browser.find_element(By.NAME, "kind")).select_by_visible_text("inspection")
+    browser.find_element(By.ID, "run").click()
+    _wait(browser, lambda driver: driver.find_element(By.ID, "downloads").is_displayed())
+    rows = browser.find_elements(By.CSS_SELECTOR, "#rows tbody tr")
+    assert len(rows) == 10
+    assert "of 10 reports answer it" in browser.find_element(By.ID, "progress-text").text
+    browser.find_element(By.CSS_SELECTOR, "button.sort[data-key='score']").click()
+    scores = [float(row.find_element(By.CSS_SELECTOR, ".score").text)
+              for row in browser.find_elements(By.CSS_SELECTOR, "#rows tbody tr")]
+    assert scores == sorted(scores, reverse=True)
+    assert browser.find_element(By.ID, "download-csv").get_attribute("href").endswith(".csv")

@@ -234,12 +234,13 @@ def document() -> dict:
                     "type": "object", "required": ["authorities"], "properties": {"authorities": {
                         "type": "array", "items": {"$ref": "#/components/schemas/Authority"}}}}}}},
                               **_errors(503)}}},
-            "/api/authorities/{name}": {"get": {
-                "summary": "An authority's reports in date order, with grades and what needs to improve, cited",
+            "/api/authorities/{name}": {
                 "parameters": [{"name": "name", "in": "path", "required": True, "schema": {"type": "string"},
                                 "description": "any of its names, spaces as hyphens (birmingham, hull)"}],
-                "responses": {"200": {"description": "Its history", "content": _json("AuthorityHistory")},
-                              **_errors(404, 503)}}},
+                "get": {"summary": "An authority's reports in date order, with grades and what needs to improve, "
+                                   "cited",
+                        "responses": {"200": {"description": "Its history", "content": _json("AuthorityHistory")},
+                                      **_errors(404, 503)}}},
             "/api/feedback": {
                 "post": {"summary": "Keep a user's verdict on an answer",
                          "requestBody": {"required": True, "content": _json("FeedbackRequest")},
