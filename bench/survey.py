@@ -52,8 +52,7 @@ def main() -> None:
         if gold is None:
             continue
         unanswerable = bool(item.get("unanswerable")) or not item.get("answers")
-        filters = Filters(authority=gold.authority) if unanswerable else None
-        _, found = survey(qa, item["question"], filters)
+        _, found = survey(qa, item["question"], Filters(authority=gold.authority))
         for row in found:
             if not unanswerable and row.doc_id != gold.doc_id:
                 continue

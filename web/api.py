@@ -29,14 +29,20 @@ def _qa():
     return current_app.extensions["qa"]
 
 
-@blueprint.post("/ask")
-def ask():
+def _question_body() -> tuple[dict, str]:
+    """The JSON object sent and its question, or a 400 that says what is wrong."""
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise APIError(400, "bad_json", "send a JSON object, e.g. {\"question\": \"...\"}")
     question = body.get("question")
     if not isinstance(question, str):
         raise APIError(400, "bad_question", "'question' must be a string")
+    return body, question
+
+
+@blueprint.post("/ask")
+def ask():
+    body, question = _question_body()
     top_k = body.get("top_k", 3)
     if isinstance(top_k, bool) or not isinstance(top_k, int) or not 1 <= top_k <= MAX_TOP_K:
         raise APIError(400, "bad_top_k", f"'top_k' must be an integer from 1 to {MAX_TOP_K}")
@@ -50,12 +56,7 @@ def survey():
     """The question asked of every report in scope: a page of rows as JSON, or (with "stream": true)
     every row as a line of NDJSON while it is computed: {"total": N}, then {"row": ...} per report,
     then {"done": true, "id": ..., "took_ms": ...}; the id downloads the rows as CSV or JSON."""
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise APIError(400, "bad_json", "send a JSON object, e.g. {\"question\": \"...\"}")
-    question = body.get("question")
-    if not isinstance(question, str):
-        raise APIError(400, "bad_question", "'question' must be a string")
+    body, question = _question_body()
     offset, limit = _integer(body, "offset", 0, 0), _integer(body, "limit", None, 1)
     stream = body.get("stream", False)
     if not isinstance(stream, bool):
@@ -184,11 +185,9 @@ def feedback():
     """A user's verdict on an answer: {"verdict": "right" | "wrong" | "answers", "question": str,
     "history": [...], "answer": {"citation": {"doc_id", "doc_start", "doc_end"}}}. The answer must
     be a span of the report it cites; it is kept as the server cites it."""
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise APIError(400, "bad_json", "send a JSON object")
+    body, question = _question_body()
     qa = _qa()
-    question = qa.check_question(body.get("question"))
+    question = qa.check_question(question)
     history = _history(body.get("history", []))
     answer = body.get("answer")
     citation = answer.get("citation") if isinstance(answer, dict) else None

@@ -15,8 +15,10 @@ LABELS = {"outstanding": "Outstanding", "good": "Good", "requires improvement": 
 # its own marker dash.
 COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00")
 DASHES = ("", "6 3", "2 3", "8 3 2 3", "1 2")
-WIDTH, HEIGHT = 760, 300
-LEFT, RIGHT, TOP, BOTTOM = 150, 20, 20, 90
+WIDTH, HEIGHT = 760, 320
+LEFT, RIGHT, TOP, BOTTOM = 150, 20, 20, 110
+# Room between the axis ends and the first and last inspection, for their markers and labels.
+INSET = 36
 
 
 def grades_chart(points: list[tuple[str, dict[str, str]]], judgements: dict[str, str]) -> Markup:
@@ -40,7 +42,8 @@ def grades_chart(points: list[tuple[str, dict[str, str]]], judgements: dict[str,
     span = max(last - first, 1)
 
     def x_of(ordinal: int) -> float:
-        return LEFT + (plot_w / 2 if last == first else (ordinal - first) / span * plot_w)
+        inner = plot_w - 2 * INSET
+        return LEFT + INSET + (inner / 2 if last == first else (ordinal - first) / span * inner)
 
     for ordinal, (day, _) in zip(days, graded, strict=True):
         parts.append(f'<text x="{x_of(ordinal):.1f}" y="{TOP + plot_h + 18}" text-anchor="middle" '
@@ -59,8 +62,8 @@ def grades_chart(points: list[tuple[str, dict[str, str]]], judgements: dict[str,
         for x, y, day, grade in series:
             parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4.5" fill="{colour}">'
                          f'<title>{escape(label)}, {escape(day)}: {escape(grade)}</title></circle>')
-        legend_x = LEFT + (n % 3) * 200
-        legend_y = HEIGHT - BOTTOM + 45 + (n // 3) * 20
+        legend_x = LEFT + (n % 2) * 300
+        legend_y = HEIGHT - BOTTOM + 45 + (n // 2) * 20
         parts.append(f'<line x1="{legend_x}" y1="{legend_y - 4}" x2="{legend_x + 24}" y2="{legend_y - 4}" '
                      f'stroke="{colour}" stroke-width="3"' + (f' stroke-dasharray="{dash}"' if dash else "") + "/>"
                      f'<text x="{legend_x + 30}" y="{legend_y}" font-size="12">{escape(label.capitalize())}</text>')

@@ -41,7 +41,8 @@ def reports():
     years = sorted({year for entry in _store().entries.values() for year in entry.document.years}, reverse=True)
     return render_template("reports.html", entries=shown, total=len(chosen), selection=selection, page=page,
                            pages=pages, kinds=KINDS, grades=GRADES, years=years, judgements=JUDGEMENTS,
-                           authorities=_authority_names(), slug_of=lambda d: histories.slug(authority_of(d)))
+                           authorities=_authority_names(), slug_of=lambda d: histories.slug(authority_of(d)),
+                           name_of=lambda d: histories.name_of(authority_of(d), [d]))
 
 
 @blueprint.get("/authorities")

@@ -7,12 +7,6 @@ const send = document.getElementById("send");
 const status = document.getElementById("status");
 let history = [];
 
-function element(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 function confidence(score) {
   if (score >= 0.7) return "Strong match";
@@ -29,12 +23,6 @@ function citationLine(answer) {
   const line = element("p", "source");
   line.append(element("span", "where", parts.join(" · ")), " ", reportLink(c, "View report"));
   return line;
-}
-
-function reportLink(c, text) {
-  const link = element("a", "view", text);
-  link.href = "/reports/" + encodeURIComponent(c.doc_id) + "?start=" + c.doc_start + "&end=" + c.doc_end + "#cited";
-  return link;
 }
 
 // Feedback becomes test data: "right" / "wrong" on an answer, "this passage answers it" on a closest one.

@@ -10,12 +10,6 @@ const downloads = document.getElementById("downloads");
 let rows = [];
 let order = { key: null, descending: false };
 
-function element(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 function rowElement(row) {
   const tr = element("tr", row.answer ? "found" : "not-found-row");
@@ -26,9 +20,7 @@ function rowElement(row) {
   if (row.answer) {
     const c = row.answer.citation;
     answer.append(element("mark", null, row.answer.text), " ");
-    const link = element("a", "view", c.paragraph_number !== null ? "paragraph " + c.paragraph_number : "in the report");
-    link.href = "/reports/" + encodeURIComponent(c.doc_id) + "?start=" + c.doc_start + "&end=" + c.doc_end + "#cited";
-    answer.append(link);
+    answer.append(reportLink(c, c.paragraph_number !== null ? "paragraph " + c.paragraph_number : "in the report"));
   } else {
     answer.append(element("span", "not-found", "not found"));
   }
