@@ -112,9 +112,10 @@ def question_file(rows: list[dict]) -> list[dict]:
         if row["verdict"] == "wrong":
             item.setdefault("wrong", []).append({"text": answer["text"], "doc_id": citation["doc_id"],
                                                  "doc_start": citation["doc_start"], "doc_end": citation["doc_end"]})
+            item.setdefault("file", citation["source"])
             continue
         if answer["text"] not in item["answers"]:
             item["answers"].append(answer["text"])
         item.setdefault("evidence", citation["paragraph"][citation["sentence_start"]:citation["sentence_end"]])
-        item.setdefault("file", citation["source"])
+        item["file"] = citation["source"]
     return list(items.values())

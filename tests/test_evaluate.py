@@ -98,3 +98,20 @@ def test_reliability_compares_each_bins_mean_score_with_its_share_right():
     assert len(rows) == 10 and rows[9] == {"bin": "0.9-1.0", "questions": 4, "score": 0.95, "right": 0.75}
     assert rows[1]["questions"] == 4 and rows[1]["right"] == 0.0 and rows[5]["questions"] == 0
     assert error == pytest.approx(0.5 * 0.2 + 0.5 * 0.15, abs=1e-3)
+
+
+def test_a_question_known_only_by_a_wrong_answer_is_not_unanswerable(tmp_path, seeds_qa):
+    from qa.evaluate import evaluate
+
+    answer = seeds_qa.ask("How were referrals relating to domestic abuse dealt with?").answers[0].citation
+    wrong = {"doc_id": answer.doc_id, "doc_start": answer.doc_start, "doc_end": answer.doc_end}
+    path = tmp_path / "feedback.jsonl"
+    path.write_text(json.dumps({"question": "How were referrals relating to domestic abuse dealt with?",
+                                "answers": [], "unanswerable": False, "wrong": [wrong]}) + "\n"
+                    + json.dumps({"question": "Who won the 2022 World Cup?"}) + "\n")
+    items = load_questions(path)
+    assert [(item["negative"], item["unanswerable"]) for item in items] == [(True, False), (False, True)]
+    result = evaluate(seeds_qa, items)
+    # The wrong answer comes back; it is counted there and nowhere else.
+    assert result["summary"]["wrong_again"] == 1.0 and result["summary"]["questions"] == 1
+    assert len(result["negatives"]) == 1

@@ -59,3 +59,17 @@ def test_an_epoch_uses_every_row_once_in_batches_of_similar_length(tokenizer):
     spread = [max(len(rows[i][0].ids) for i in b) - min(len(rows[i][0].ids) for i in b) for b in plan]
     assert sum(spread) / len(spread) < 20  # random batches of this data spread about 80 tokens
     assert plan != train_reader.batches(rows, 16, seed=4)
+
+
+def test_an_answer_said_to_be_wrong_is_the_span_labelled_wrong():
+    import fit_scorer
+
+    from qa.read import Candidate
+
+    document = Document("r", "R", None, "r.txt", "x", "one two three four", ())
+    spans = [Candidate(document, 0, 0, 3, None), Candidate(document, 0, 8, 13, None)]
+    wrong = [{"doc_id": "r", "doc_start": 9, "doc_end": 12}]
+    assert fit_scorer.said_wrong(spans, wrong) == [spans[1]]
+    assert fit_scorer.said_wrong(spans, [{"doc_id": "other", "doc_start": 0, "doc_end": 5}]) == []
+    assert oq.authority({"file": "text_inspections/80432_bolton/x.txt"}) == "80432_bolton"
+    assert oq.authority({"file": "004_report.txt"}) == "004_report.txt"

@@ -2,12 +2,14 @@
 passages, its calibration into the probability of being right, the "not found" threshold, and the
 measured accuracy of front-page answers.
 
-    python training/fit_scorer.py --full-index DIR [--reader DIR] [--cache FILE] [--write]
+    python training/fit_scorer.py --full-index DIR [--reader DIR] [--cache FILE] [--questions FILE] [--write]
 
 The questions are those of `../shared/ofsted-qa/train.jsonl` whose authorities are held out of the
 reader's training (`ofsted_questions.held_out`), asked of the full collection (its index in
 --full-index); the dev files stay for measuring. Every span the reader marks is labelled right
-when its paragraph holds the question's evidence (never for an unanswerable question).
+when its paragraph holds the question's evidence (never for an unanswerable question). Question
+files from users' feedback (`qa feedback export`, with --questions) join them: their right answers
+label as the others do, and an answer said to be wrong is a span labelled wrong.
 
 The ranking is a logistic model over `qa.read.FEATURES`; the calibration a logistic model over
 the best span's `qa.read.CALIBRATION` row. Both are fitted out of fold (5 folds by authority) to
@@ -39,6 +41,7 @@ from qa.evaluate import (  # noqa: E402
     format_reliability,
     format_risk_coverage,
     holds_evidence,
+    load_questions,
     reliability,
     risk_coverage,
 )
@@ -68,7 +71,12 @@ def collect(qa: QA, items: list[dict]) -> tuple[list[dict], list[bool]]:
             continue
         _, _, passages = qa.search(store, query, scope)
         candidates = qa.reader.candidates(store, query, passages)
-        labels = [not unanswerable and evidence in evidence_key(
+        if item.get("wrong") and not item.get("answers"):
+            # Known only by answers users said are wrong: those spans, if the reader still gives them.
+            candidates = said_wrong(candidates, item["wrong"])
+            if not candidates:
+                continue
+        labels = [not unanswerable and bool(evidence) and evidence in evidence_key(
             c.document.text[c.document.paragraphs[c.paragraph].start:c.document.paragraphs[c.paragraph].end])
             for c in candidates]
         rows.append({"id": item["id"], "authority": oq.authority(item), "unanswerable": unanswerable,
@@ -77,6 +85,13 @@ def collect(qa: QA, items: list[dict]) -> tuple[list[dict], list[bool]]:
         if number % 100 == 0:
             print(f"{number}/{len(items)} questions, {time.time() - began:.0f} s", flush=True)
     return rows, front_page
+
+
+def said_wrong(candidates: list, wrong: list[dict]) -> list:
+    """The candidates that overlap an answer said to be wrong (same report, overlapping offsets)."""
+    return [c for c in candidates if any(
+        c.document.doc_id == w.get("doc_id") and c.start < w.get("doc_end", -1) and w.get("doc_start", -1) < c.end
+        for w in wrong)]
 
 
 def fit(rows: list[dict], front_page: float) -> Scorer:
@@ -126,13 +141,18 @@ def main() -> None:
     parser.add_argument("--reader", default="builtin", help="the span reader to fit for (default: the shipped one)")
     parser.add_argument("--cache", type=Path, help="keep the collected features here and reuse them")
     parser.add_argument("--write", action="store_true", help=f"store the result in {SCORER}")
+    parser.add_argument("--questions", type=Path, action="append", default=[],
+                        help="more questions over the full collection, e.g. `qa feedback export`'s file "
+                             "(repeatable); they join the held-out questions")
     args = parser.parse_args()
     if args.cache and args.cache.exists():
         rows, front_page = pickle.loads(args.cache.read_bytes())
     else:
         settings = Settings.load().with_changes(corpus=oq.QUESTIONS.parent / "ofsted", index=args.full_index,
                                                 reader=args.reader)
-        rows, front_page = collect(QA(settings), [item for item in oq.load() if oq.held_out(item)])
+        items = [item for item in oq.load() if oq.held_out(item)]
+        items += [item for path in args.questions for item in load_questions(path)]
+        rows, front_page = collect(QA(settings), items)
         if args.cache:
             args.cache.write_bytes(pickle.dumps((rows, front_page)))
     front_page_right = round(float(np.mean(front_page)), 3) if front_page else 0.9

@@ -38,8 +38,10 @@ def load(name: str = "train.jsonl") -> list[dict]:
 
 
 def authority(item: dict) -> str:
-    """The authority folder of the question's report ("80432_bolton")."""
-    return item["file"].split("/")[1]
+    """The authority folder of the question's report ("80432_bolton"); for a report outside the
+    collection's folders (a question from feedback), its file."""
+    parts = (item.get("file") or item.get("id", "")).split("/")
+    return parts[1] if len(parts) > 2 else parts[0]
 
 
 def held_out(item: dict) -> bool:
