@@ -202,15 +202,16 @@ def _show(reply: Reply) -> str:
         found = [row for row in reply.table if row.answer]
         lines.append(f"{len(found)} of {len(reply.table)} reports:")
         for row in found:
-            lines.append(f"- {row.authority}, {row.kind} published {row.date}: {row.answer.text} "
-                         f"[{row.answer.citation.reference}]")
+            note = f" ({row.note})" if row.note else ""
+            lines.append(f"- {row.authority}, {row.kind} published {row.date}: {' '.join(row.answer.text.split())} "
+                         f"[{row.answer.citation.reference}]{note}")
         for row in reply.table:
             if row.note and not row.answer:
                 lines.append(f"- {row.authority}, {row.kind} published {row.date}: {row.note}")
     elif reply.answered:
         for number, answer in enumerate(reply.answers, 1):
             lines += [f"{number}. {answer.text}", *_cite(answer)]
-    else:
+    if not reply.answered:
         lines.append("The reports do not answer this question.")
         if reply.closest:
             lines.append("\nClosest passages (not answers):")

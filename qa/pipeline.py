@@ -24,7 +24,7 @@ from qa.refresh import RefreshSummary, refresh
 from qa.retrieve import query_vector, retrieve
 from qa.span_reader import span_model
 from qa.store import Store
-from qa.tables import JUDGEMENTS, Row, across_authorities, over_time
+from qa.tables import JUDGEMENTS, Row, across_authorities, judgement_table, over_time, ungraded
 from qa.tokens import load_encoding
 from qa.types import Answer, Passage, Reply
 
@@ -115,6 +115,13 @@ class QA:
         front_page = self.front_page(store, query, scope, top_k)
         if front_page:
             return Reply(question, True, (time.perf_counter() - began) * 1000, front_page)
+        missing = self.ungraded(store, query, scope)
+        if missing:
+            # The inspections asked about give no such grade: not found, with why, and the grades
+            # they do give as the closest passages.
+            closest = [judgement_table(store.document(row.doc_id), 0.0) for row in missing]
+            return Reply(question, False, (time.perf_counter() - began) * 1000,
+                         closest=tuple(answer for answer in closest if answer)[:top_k], table=tuple(missing))
         _, _, passages = self.search(store, query, scope)
         answers = self.reader.read(store, query, passages, top_k)
         answered = bool(answers) and answers[0].score >= self.settings.threshold
@@ -137,6 +144,19 @@ class QA:
             chosen = [max(inspections, key=lambda d: d.date)] if inspections else []
         return tuple(cite(document, index, start, end, self.reader.scorer.front_page)
                      for document, index, start, end in grade_citations(chosen, query.judgement, scope.years, top_k))
+
+    @staticmethod
+    def ungraded(store: Store, query: Query, scope: Scope) -> list[Row]:
+        """For a grade asked of an authority's inspections (the latest, for the present) that none
+        of them gives, a row per inspection saying why; else nothing."""
+        if query.judgement not in JUDGEMENTS or query.past or scope.doc_ids is None:
+            return []
+        chosen = [store.document(doc_id) for doc_id in scope.doc_ids]
+        chosen = [d for d in chosen if not scope.years or d.years & set(scope.years)]
+        if scope.latest:
+            dated = [d for d in chosen if d.kind == "inspection" and d.date]
+            chosen = [d for d in dated if d.date == max(d.date for d in dated)]
+        return ungraded(chosen, query.judgement)
 
     def table(self, store: Store, query: Query, filters: Filters) -> list[Row] | None:
         """A grade asked of many authorities' inspections, or a judgement's change across one

@@ -78,13 +78,39 @@ def over_time(documents: Iterable[Document], judgement: str, since: int | None, 
     else:
         after = [d for d in chosen if int(d.date[:4]) >= since]
         chosen = after + [d for d in chosen if int(d.date[:4]) < since][:1 if len(after) < 2 else 0]
-    return [_row(document, judgement, (), score) for document in chosen]
+    return [_row(document, judgement, (), score, whole_table=True) for document in chosen]
 
 
-def _row(document: Document, judgement: str, grades: Sequence[str], score: float) -> Row:
+def ungraded(documents: Iterable[Document], judgement: str) -> list[Row]:
+    """When none of the inspections among `documents` gives a `judgement` grade (an inspection
+    since the 2025 reform asked its overall grade): a row for each, newest first, saying why;
+    else nothing."""
+    chosen = inspections(documents)
+    if not chosen or any(judgement in d.meta.get("grades", {}) for d in chosen):
+        return []
+    return [_row(document, judgement, (), 0.0) for document in sorted(chosen, key=lambda d: d.date or "",
+                                                                       reverse=True)]
+
+
+def judgement_table(document: Document, score: float) -> Answer | None:
+    """The report's whole judgement table (every grade it gives), cited, if it has one."""
+    spans = grade_spans(document.text, document.paragraphs) if document.meta.get("grades") else {}
+    if not spans:
+        return None
+    index = next(iter(spans.values()))[0]
+    paragraph = document.paragraphs[index]
+    return cite(document, index, paragraph.start, paragraph.end, score) if paragraph.kind == "table" else None
+
+
+def _row(document: Document, judgement: str, grades: Sequence[str], score: float,
+         whole_table: bool = False) -> Row:
+    """A report's row; with `whole_table`, a report without the grade asked is answered with its
+    whole judgement table (the grades it does give), when it has one."""
     grade = document.meta.get("grades", {}).get(judgement)
     span = grade_spans(document.text, document.paragraphs).get(judgement) if grade else None
     answer = cite(document, *span, score) if span and (not grades or grade in grades) else None
+    if answer is None and whole_table:
+        answer = judgement_table(document, score)
     name = authorities.display(authority_of(document)) or document.authority or document.title
     return Row(name, document.doc_id, document.date, document.kind, grade, answer,
                None if grade else _missing(document, judgement))

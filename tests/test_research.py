@@ -173,3 +173,18 @@ def test_feedback_is_kept_checked_and_becomes_a_question_file(research_qa, tmp_p
     assert answer.text in items[0]["evidence"]
     assert items[1]["answers"] == [] and items[1]["unanswerable"] is False
     assert items[1]["wrong"][0]["doc_start"] == citation.doc_start
+
+
+def test_a_grade_that_the_latest_inspection_does_not_give_is_not_invented(research_qa):
+    reply = research_qa.ask("What is Blackpool's overall effectiveness grade?")
+    (row,) = reply.table
+    # Since the 2025 reform there is no overall grade: not found, the row says why, and the closest
+    # passage is the grades there are.
+    assert not reply.answered and not reply.answers
+    assert row.grade is None and row.answer is None and "2025 reform" in row.note
+    answer = reply.closest[0]
+    _exact(research_qa, answer)
+    assert "Overall effectiveness" not in answer.text and "care leavers Outstanding" in " ".join(answer.text.split())
+    # Asked how it changed, both inspections are cited: one by its grades, none invented.
+    reply = research_qa.ask("Has Birmingham improved since its last inspection?")
+    assert [row.grade for row in reply.table] == ["good", "requires improvement"]

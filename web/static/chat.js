@@ -90,8 +90,12 @@ function tableOf(reply) {
     const tr = element("tr", row.answer ? "found" : "other");
     tr.append(element("td", null, row.authority), element("td", null, row.date || ""), element("td", null, row.kind));
     const grade = element("td");
-    if (row.answer) grade.append(reportLink(row.answer.citation, row.answer.text));
-    else grade.textContent = row.grade || row.note || "";
+    if (row.answer) {
+      grade.append(reportLink(row.answer.citation, row.answer.text));
+      if (row.note) grade.append(element("p", "hint", row.note));
+    } else {
+      grade.textContent = row.grade || row.note || "";
+    }
     tr.append(grade);
     body.append(tr);
   });
@@ -104,15 +108,14 @@ function showReply(turn, reply, asked) {
   if (reply.table) {
     if (!reply.answered) turn.append(element("p", "not-found", "No report in scope gives that grade."));
     turn.append(tableOf(reply));
-    return;
-  }
-  if (reply.answered) {
+    if (reply.answered) return;
+  } else if (reply.answered) {
     const list = element("ol", "answers");
     reply.answers.forEach((answer) => list.append(answerCard(answer, "found", asked)));
     turn.append(list);
     return;
   }
-  turn.append(element("p", "not-found", "The reports do not answer this question."));
+  if (!reply.table) turn.append(element("p", "not-found", "The reports do not answer this question."));
   if (reply.closest && reply.closest.length) {
     turn.append(element("h3", "closest-heading", "Closest passages (not answers)"));
     const list = element("ul", "answers closest");
