@@ -7,6 +7,7 @@ import json
 import logging
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -163,14 +164,26 @@ def _feedback(qa: QA, args) -> int:
     return 0
 
 
+def _refresh_in_background(qa: QA) -> None:
+    try:
+        print(f"refreshing from {qa.settings.corpus}/: {qa.refresh().describe()}", file=sys.stderr, flush=True)
+    except QAError as error:
+        print(f"error: the start-up refresh failed: {error}", file=sys.stderr, flush=True)
+
+
 def _serve(qa: QA, args) -> int:
     from waitress import create_server
 
     from qa.watch import CorpusWatcher
     from web import create_app
 
-    print(f"indexing {qa.settings.corpus}/ ...", file=sys.stderr)
-    print(qa.refresh(progress=sys.stderr.isatty()).describe(), file=sys.stderr)
+    if qa.index_exists():
+        # Answer from the index on disk at once; what changed in the corpus meanwhile is picked up
+        # in the background and swapped in when it is ready.
+        threading.Thread(target=_refresh_in_background, args=(qa,), name="start-up-refresh", daemon=True).start()
+    else:
+        print(f"indexing {qa.settings.corpus}/ ...", file=sys.stderr)
+        print(qa.refresh(progress=sys.stderr.isatty()).describe(), file=sys.stderr)
     qa.warm_up()
     if qa.settings.scan_seconds > 0:
         CorpusWatcher(qa, qa.settings.scan_seconds).start()

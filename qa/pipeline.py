@@ -43,6 +43,13 @@ class QA:
         self.reader = PassageReader(self.spans, passages_read=self.settings.passages_read)
         self._store: Store | None = None
         self._load_lock = threading.Lock()
+        self._refreshes = 0
+        self._count_lock = threading.Lock()
+
+    @property
+    def refreshing(self) -> bool:
+        """Whether a refresh is running (answers come from the last complete index meanwhile)."""
+        return self._refreshes > 0
 
     @property
     def store(self) -> Store:
@@ -70,6 +77,15 @@ class QA:
     def refresh(self, paths: Sequence[Path] | None = None, rebuild: bool = False,
                 progress: bool = False) -> RefreshSummary:
         """Index new and changed reports under `paths` (default: the corpus), drop removed ones."""
+        with self._count_lock:
+            self._refreshes += 1
+        try:
+            return self._refresh(paths, rebuild, progress)
+        finally:
+            with self._count_lock:
+                self._refreshes -= 1
+
+    def _refresh(self, paths: Sequence[Path] | None, rebuild: bool, progress: bool) -> RefreshSummary:
         settings = self.settings
         roots = [Path(path) for path in paths] if paths else [settings.corpus]
         with stores.writer_lock(settings.index):

@@ -72,11 +72,13 @@ def refresh(store: Store, roots: list[Path], corpus: Path, chunker: Chunker, emb
     began = time.perf_counter()
     summary = RefreshSummary()
     indexed = store.by_path()
-    files, missing = _scan(roots, summary)
+    files, missing = _scan(roots, corpus, summary)
     gone = {path: entry for path, entry in indexed.items()
-            if path not in files and (_under(path, roots) or path in missing)}
+            if path not in files and (_under(located(path, corpus), roots) or path in missing)}
     gone_by_hash = {entry.document.sha256: entry for entry in gone.values()}
     taken = {doc_id: entry.path for doc_id, entry in store.entries.items() if entry.path not in gone}
+    # What is indexed and stays, by content: the same report under another name is not indexed again.
+    held = {entry.document.sha256: entry.document.source for entry in indexed.values() if entry.path not in gone}
     pending: list[_Pending] = []
     for path, file in tqdm(sorted(files.items()), desc="reading", unit="report", disable=not progress):
         source, relative = _source(file, corpus)
@@ -87,9 +89,12 @@ def refresh(store: Store, roots: list[Path], corpus: Path, chunker: Chunker, emb
             if previous is not None and previous.document.sha256 == sha256:
                 summary.unchanged.append(source)
                 continue
+            moved = gone_by_hash.pop(sha256, None) if previous is None else None
+            if previous is None and moved is None and sha256 in held:
+                raise ReportError(f"the same content is already indexed as {held[sha256]}")
+            held[sha256] = source
             doc_id = previous.document.doc_id if previous else _unique_id(make_doc_id(relative), path, taken)
             taken[doc_id] = path
-            moved = gone_by_hash.pop(sha256, None) if previous is None else None
             if moved is not None:
                 document, chunks = rename(moved, doc_id, source, path)
                 pending.append(_Pending(document, path, chunks, store.vectors(moved.document.doc_id)))
@@ -125,8 +130,9 @@ def _embed(pending: list[_Pending], embedder: Embedder, progress: bool, summary:
         offset += len(item.chunks)
 
 
-def _scan(roots: list[Path], summary: RefreshSummary) -> tuple[dict[str, Path], set[str]]:
-    """Report files under the roots by resolved path, and explicit file paths that do not exist."""
+def _scan(roots: list[Path], corpus: Path, summary: RefreshSummary) -> tuple[dict[str, Path], set[str]]:
+    """Report files under the roots by where the index keeps them (`_source`), and explicit file
+    paths that do not exist."""
     files: dict[str, Path] = {}
     missing: set[str] = set()
     for root in roots:
@@ -134,23 +140,30 @@ def _scan(roots: list[Path], summary: RefreshSummary) -> tuple[dict[str, Path], 
             for file in sorted(root.rglob("*")):
                 hidden = any(part.startswith(".") for part in file.relative_to(root).parts)
                 if file.is_file() and not hidden and is_report(file):
-                    files[str(file.resolve())] = file
+                    files[_source(file, corpus)[0]] = file
         elif root.is_file():
             if is_report(root):
-                files[str(root.resolve())] = root
+                files[_source(root, corpus)[0]] = root
             else:
                 summary.skipped.append((str(root), f"unsupported format {root.suffix or '(none)'!r}"))
         else:
-            missing.add(str(root.resolve()))
+            missing.add(_source(root, corpus)[0])
     return files, missing
 
 
-def _under(path: str, roots: list[Path]) -> bool:
-    return any(root.is_dir() and Path(path).is_relative_to(root.resolve()) for root in roots)
+def _under(path: Path, roots: list[Path]) -> bool:
+    return any(root.is_dir() and path.resolve().is_relative_to(root.resolve()) for root in roots)
+
+
+def located(path: str, corpus: Path) -> Path:
+    """The file an index entry's path names: relative to the corpus folder, or absolute for a file
+    indexed from outside it. Relative paths let a corpus and its index move together."""
+    return Path(path) if Path(path).is_absolute() else corpus / path
 
 
 def _source(file: Path, corpus: Path) -> tuple[str, Path]:
-    """How a report is named to users, and the relative path its id is made from."""
+    """How a report is named to users and kept in the index (relative to the corpus when it is
+    inside it), and the relative path its id is made from."""
     resolved = file.resolve()
     try:
         relative = resolved.relative_to(corpus.resolve())

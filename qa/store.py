@@ -43,7 +43,8 @@ _META = "store.json"
 
 @dataclass(frozen=True)
 class Entry:
-    """One indexed document: where its file was, its chunks and their ids in the vector index."""
+    """One indexed document: where its file was (relative to the corpus, or absolute when outside
+    it), its chunks and their ids in the vector index."""
 
     document: Document
     path: str
@@ -378,7 +379,11 @@ def _entry(item: dict) -> Entry:
     paragraphs = tuple(Paragraph(*p) for p in fields.pop("paragraphs"))
     document = Document(**fields, paragraphs=paragraphs)
     chunks = tuple(Chunk(document.doc_id, start, end, tokens) for _, start, end, tokens in item["chunks"])
-    return Entry(document, item["path"], tuple(c[0] for c in item["chunks"]), chunks, item["indexed_at"])
+    path = item["path"]
+    if Path(path).is_absolute() and not Path(document.source).is_absolute():
+        # Written before paths were kept relative: a report inside the corpus is its source.
+        path = document.source
+    return Entry(document, path, tuple(c[0] for c in item["chunks"]), chunks, item["indexed_at"])
 
 
 def rename(entry: Entry, doc_id: str, source: str, path: str) -> tuple[Document, list[Chunk]]:

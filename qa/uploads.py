@@ -10,7 +10,7 @@ from pathlib import Path
 
 from qa.errors import QAError, ReportError
 from qa.loaders import LOADERS
-from qa.refresh import RefreshSummary
+from qa.refresh import RefreshSummary, located
 from qa.report import read_text, sidecar_path
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9 ._'()&,-]+")
@@ -58,8 +58,8 @@ def add_report(qa, filename: str, data: bytes) -> RefreshSummary:
 def delete_report(qa, doc_id: str) -> RefreshSummary:
     """Delete a report's file (and sidecar) from the corpus and drop it from the index."""
     entry = qa.store.entry(doc_id)
-    path = Path(entry.path)
-    if not path.is_relative_to(qa.settings.corpus.resolve()):
+    path = located(entry.path, qa.settings.corpus)
+    if not path.resolve().is_relative_to(qa.settings.corpus.resolve()):
         raise OutsideCorpusError(f"report {doc_id!r} was indexed from {path}, outside the corpus; "
                                  "remove it there and run `qa index` on that folder")
     path.unlink(missing_ok=True)

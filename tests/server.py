@@ -49,6 +49,15 @@ class Server:
                 time.sleep(0.2)
         raise TimeoutError("qa serve did not answer in time")
 
+    def refreshed(self, timeout: float = 120) -> Server:
+        """Wait until no refresh runs (the start-up refresh has picked up what the corpus gained)."""
+        deadline = time.monotonic() + timeout
+        while self.request("GET", "/api/health")[1]["refreshing"]:
+            if time.monotonic() > deadline:
+                raise TimeoutError("qa serve is still refreshing")
+            time.sleep(0.2)
+        return self
+
     def kill(self) -> None:
         if self.process is not None and self.process.poll() is None:
             self.process.send_signal(signal.SIGKILL)

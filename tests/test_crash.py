@@ -120,7 +120,7 @@ def test_server_killed_in_uploads_restarts_consistent_and_keeps_every_acknowledg
             acknowledged.add(f"upload-{round}")
         else:
             killed_in_flight += 1
-        server = Server(corpus, index).start()
+        server = Server(corpus, index).start().refreshed()
         indexed = {item["doc_id"] for item in server.request("GET", "/api/reports")[1]["reports"]}
         on_disk = {path.stem.lower().replace(" ", "-") for path in corpus.glob("*.txt")}
         assert acknowledged <= indexed and on_disk <= indexed

@@ -163,3 +163,58 @@ def test_a_refresh_that_changes_nothing_keeps_serving_the_same_store(fake_qa):
     served = fake_qa.store
     assert not fake_qa.refresh().modified
     assert fake_qa.store is served
+
+
+def test_a_copy_of_an_indexed_report_is_not_indexed_twice(fake_qa, corpus):
+    fake_qa.refresh()
+    shutil.copy(corpus / "latin1.txt", corpus / "latin1 copy.txt")
+    summary = fake_qa.refresh()
+    assert summary.skipped[-1] == ("latin1 copy.txt", "the same content is already indexed as latin1.txt")
+    assert len(fake_qa.store.entries) == 5
+    # Once the first is gone, the copy takes its place (its vectors too).
+    (corpus / "latin1.txt").unlink()
+    fake_qa.embedder.encoded.clear()
+    summary = fake_qa.refresh()
+    assert summary.added == ["latin1 copy.txt"] and summary.removed == ["latin1.txt"]
+    assert fake_qa.embedder.encoded == []
+
+
+def _moved(fake_qa, tmp_path):
+    """The corpus and its index copied to another folder, as a backup restore would."""
+    from qa.pipeline import QA
+    from tests.fakes import FakeEmbedder
+
+    elsewhere = tmp_path / "elsewhere"
+    shutil.copytree(fake_qa.settings.corpus, elsewhere / "corpus")
+    shutil.copytree(fake_qa.settings.index, elsewhere / "index")
+    settings = fake_qa.settings.with_changes(corpus=elsewhere / "corpus", index=elsewhere / "index")
+    return QA(settings, FakeEmbedder())
+
+
+def test_a_moved_index_is_used_as_it_is(fake_qa, tmp_path):
+    fake_qa.refresh()
+    moved = _moved(fake_qa, tmp_path)
+    summary = moved.refresh()
+    assert not summary.modified and len(summary.unchanged) == 5 and moved.embedder.encoded == []
+    assert sorted(moved.store.entries) == sorted(fake_qa.store.entries)
+    assert all(not entry.path.startswith("/") for entry in moved.store.entries.values())
+    # Deleting through the moved copy deletes its own file, not the original's.
+    from qa.uploads import delete_report
+
+    delete_report(moved, "latin1")
+    assert not (moved.settings.corpus / "latin1.txt").exists() and (fake_qa.settings.corpus / "latin1.txt").exists()
+
+
+def test_an_index_that_kept_absolute_paths_moves_too(fake_qa, tmp_path):
+    import json
+
+    fake_qa.refresh()
+    meta = fake_qa.settings.index / fake_qa.store.generation / "store.json"
+    data = json.loads(meta.read_text())
+    corpus = fake_qa.settings.corpus.resolve()
+    for item in data["documents"]:  # as indexes were written before paths were relative
+        item["path"] = str(corpus / item["document"]["source"])
+    meta.write_text(json.dumps(data))
+    moved = _moved(fake_qa, tmp_path)
+    summary = moved.refresh()
+    assert not summary.modified and len(moved.store.entries) == 5 and moved.embedder.encoded == []

@@ -238,7 +238,7 @@ def health():
     qa = _qa()
     store = qa.store
     return jsonify(status="ok", documents=len(store.entries), chunks=store.chunk_count,
-                   model=qa.settings.model, built_at=store.built_at)
+                   model=qa.settings.model, built_at=store.built_at, refreshing=qa.refreshing)
 
 
 @blueprint.get("/openapi.json")

@@ -172,9 +172,12 @@ _SUMMARY = {
     },
 }
 _HEALTH = {
-    "type": "object", "required": ["status", "documents", "chunks", "model", "built_at"],
+    "type": "object", "required": ["status", "documents", "chunks", "model", "built_at", "refreshing"],
     "properties": {"status": {"type": "string"}, "documents": {"type": "integer"},
-                   "chunks": {"type": "integer"}, "model": {"type": "string"}, "built_at": _NULLABLE_STRING},
+                   "chunks": {"type": "integer"}, "model": {"type": "string"}, "built_at": _NULLABLE_STRING,
+                   "refreshing": {"type": "boolean", "description": "a refresh is running (at start-up, "
+                                  "after a corpus change or an upload); answers come from the last "
+                                  "complete index meanwhile"}},
 }
 _ERROR = {
     "type": "object", "required": ["error"],
