@@ -60,6 +60,19 @@ class QA:
                     self._store = Store.load(self.settings.index, self.settings.fingerprint())
         return self._store
 
+    def follow(self) -> bool:
+        """Swap in a newer generation of the index that another process saved (several servers
+        over one index folder); True if it did. Answers keep coming from the current store until
+        the new one is loaded."""
+        served = self._store
+        latest = stores.current_generation(self.settings.index)
+        if served is None or latest is None or latest == served.generation:
+            return False
+        store = Store.load(self.settings.index, self.settings.fingerprint())
+        store.build_lexical_after(served)
+        self._store = store
+        return True
+
     def warm_up(self) -> None:
         """Load the models and the index now rather than on the first question."""
         self.embedder.encode(["warm up"])

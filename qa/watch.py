@@ -25,7 +25,8 @@ def signature(folder: Path) -> frozenset:
 
 
 class CorpusWatcher:
-    """A daemon thread that refreshes the engine whenever the corpus folder's signature changes."""
+    """A daemon thread that refreshes the engine whenever the corpus folder's signature changes,
+    and swaps in a generation of the index that another server saved."""
 
     def __init__(self, qa, interval: float) -> None:
         self.qa = qa
@@ -56,6 +57,9 @@ class CorpusWatcher:
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
             try:
+                if self.qa.follow():
+                    log.warning("swapped in index generation %s, saved by another process",
+                                self.qa.store.generation)
                 self.check()
             except (QAError, OSError) as error:
                 log.error("refresh after a corpus change failed: %s", error)

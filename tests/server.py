@@ -26,14 +26,17 @@ def free_port() -> int:
 class Server:
     """`qa serve` on a free port over `corpus` and `index`, with an admin token."""
 
-    def __init__(self, corpus: Path, index: Path, token: str = "load-token", threads: int = 8) -> None:
+    def __init__(self, corpus: Path, index: Path, token: str = "load-token", threads: int = 8,
+                 scan_seconds: float = 0) -> None:
         self.corpus, self.index, self.token, self.threads = corpus, index, token, threads
+        self.scan_seconds = scan_seconds
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
 
     def start(self, timeout: float = 120) -> Server:
-        env = {**os.environ, "QA_ADMIN_TOKEN": self.token, "QA_SCAN_SECONDS": "0", "PYTHONPATH": str(ROOT)}
+        env = {**os.environ, "QA_ADMIN_TOKEN": self.token, "QA_SCAN_SECONDS": str(self.scan_seconds),
+               "PYTHONPATH": str(ROOT)}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "qa.cli", "serve", "--port", str(self.port), "--threads", str(self.threads),
              "--corpus", str(self.corpus), "--index", str(self.index)],

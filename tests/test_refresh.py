@@ -218,3 +218,16 @@ def test_an_index_that_kept_absolute_paths_moves_too(fake_qa, tmp_path):
     moved = _moved(fake_qa, tmp_path)
     summary = moved.refresh()
     assert not summary.modified and len(moved.store.entries) == 5 and moved.embedder.encoded == []
+
+
+def test_a_generation_saved_by_another_process_is_followed(fake_qa, corpus):
+    from qa.pipeline import QA
+    from tests.fakes import FakeEmbedder
+
+    fake_qa.refresh()
+    other = QA(fake_qa.settings, FakeEmbedder())
+    assert len(other.store.entries) == 5 and not other.follow()
+    (corpus / "new.txt").write_text("A new report about adoption panels in Exampleshire.")
+    fake_qa.refresh()
+    assert other.follow() and "new" in other.store.entries
+    assert other.store.generation == fake_qa.store.generation and not other.follow()

@@ -2,6 +2,7 @@
 corpus gained in the background, embedding nothing twice."""
 
 import shutil
+import time
 
 from qa.config import Settings
 from qa.pipeline import QA
@@ -29,3 +30,40 @@ def test_serve_answers_from_a_moved_index_at_once_and_refreshes_behind(tmp_path,
         assert server.request("GET", "/api/health")[1]["documents"] == 8
         status, reply = server.ask("What was Essex's overall judgement in 2014?")
         assert reply["answers"][0]["text"] == "good"
+
+
+def test_two_servers_over_one_index_both_answer_from_an_upload_to_either(tmp_path, real_embedder):
+    import threading
+
+    shutil.copytree(CORPUS, tmp_path / "corpus")
+    QA(Settings.load(environ={}, corpus=tmp_path / "corpus", index=tmp_path / "index"), real_embedder).refresh()
+    report = (SAMPLES / "authorities" / "havering" / "children's services inspection - 16 february 2024.txt")
+    failures, stop = [], threading.Event()
+
+    def keep_asking(server):
+        while not stop.is_set():
+            status, _ = server.ask("How do staff find their supervision?")
+            if status != 200:
+                failures.append(status)
+
+    with Server(tmp_path / "corpus", tmp_path / "index", scan_seconds=0.5) as one, \
+            Server(tmp_path / "corpus", tmp_path / "index", scan_seconds=0.5) as other:
+        askers = [threading.Thread(target=keep_asking, args=(server,)) for server in (one, other)]
+        for asker in askers:
+            asker.start()
+        status, summary = one.upload("havering.txt", report.read_bytes())
+        assert status == 200 and summary["added"] == ["havering.txt"]
+        question = "Who was the lead inspector of the Havering inspection?"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            reply = other.ask(question)[1]
+            if reply["answered"] and reply["answers"][0]["citation"]["doc_id"] == "havering":
+                break
+            time.sleep(0.5)
+        stop.set()
+        for asker in askers:
+            asker.join()
+        assert reply["answers"][0]["citation"]["doc_id"] == "havering"
+        assert one.ask(question)[1]["answers"][0]["text"] == reply["answers"][0]["text"]
+        assert other.request("GET", "/api/health")[1]["documents"] == 6
+    assert not failures
