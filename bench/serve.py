@@ -2,12 +2,13 @@
 one-report refresh, and the server's peak memory.
 
     python bench/serve.py                        # a fresh index of the shipped corpus
-    python bench/serve.py --index full-index     # a copy of a built index (the full collection)
+    python bench/serve.py --index full-index     # copies of a built index and its corpus (../shared/ofsted)
 
 Prints: time from start to the first answer; p50/p95 of one client asking the dev questions
 through the API; requests a second and p50/p95 with 8 and 32 locust users, idle and while reports
 are uploaded one after another; the time from sending a new report to its first answer; and the
-peak RSS of the server process. The index given is copied first, so it is never changed.
+peak RSS of the server process. The index and corpus given are copied first, so they are never
+changed.
 """
 
 from __future__ import annotations
@@ -41,9 +42,20 @@ def percentiles(values: list[float]) -> str:
     return f"p50 {statistics.median(ordered):.0f} ms, p95 {ordered[int(0.95 * (len(ordered) - 1))]:.0f} ms"
 
 
+def name(n: int) -> str:
+    """An authority no report names, in letters ("Benchshireab"): a name with digits is not read
+    as an authority's."""
+    letters = ""
+    while True:
+        n, digit = divmod(n, 26)
+        letters = chr(ord("a") + digit) + letters
+        if n == 0:
+            return "Benchshire" + letters
+
+
 def new_report(n: int) -> bytes:
     """A real inspection report, renamed to an authority no other report names."""
-    return REPORT.read_bytes().replace(b"Worcestershire", f"Benchshire{n}".encode())
+    return REPORT.read_bytes().replace(b"Worcestershire", name(n).encode())
 
 
 def refresh_to_answer(server: Server, n: int) -> tuple[float, float]:
@@ -53,7 +65,7 @@ def refresh_to_answer(server: Server, n: int) -> tuple[float, float]:
     assert status == 200, body
     uploaded = time.perf_counter() - began
     while True:
-        _, reply = server.ask(f"What must Benchshire{n} improve?")
+        _, reply = server.ask(f"What must {name(n)} improve?")
         cited = reply.get("answers") or reply.get("closest") or []
         if cited and cited[0]["citation"]["doc_id"] == f"benchshire-{n}":
             return uploaded, time.perf_counter() - began
@@ -103,6 +115,8 @@ def peak_rss(server: Server) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--index", type=Path, help="a built index to copy (default: index the shipped corpus)")
+    parser.add_argument("--corpus", type=Path, default=Path("../shared/ofsted"),
+                        help="the corpus the --index was built from, copied with it (default ../shared/ofsted)")
     parser.add_argument("--seconds", type=float, default=30, help="length of each load run")
     parser.add_argument("--rounds", type=int, default=3, help="times each dev question is asked by one client")
     args = parser.parse_args()
@@ -110,8 +124,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
         if args.index:
+            # The index keeps its reports' paths relative to their corpus: the two move together.
             shutil.copytree(args.index, folder / "index")
-            (folder / "corpus").mkdir()
+            shutil.copytree(args.corpus, folder / "corpus")
         else:
             shutil.copytree("corpus", folder / "corpus")
         began = time.perf_counter()

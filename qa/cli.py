@@ -179,7 +179,8 @@ def _serve(qa: QA, args) -> int:
 
     if qa.index_exists():
         # Answer from the index on disk at once; what changed in the corpus meanwhile is picked up
-        # in the background and swapped in when it is ready.
+        # in the background (from the loaded index, not a second copy) and swapped in when ready.
+        _ = qa.store
         threading.Thread(target=_refresh_in_background, args=(qa,), name="start-up-refresh", daemon=True).start()
     else:
         print(f"indexing {qa.settings.corpus}/ ...", file=sys.stderr)
