@@ -17,10 +17,10 @@ from pathlib import Path
 
 from qa.authorities import canonical
 from qa.config import Settings
+from qa.metadata import GRADES
 from qa.pipeline import QA
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
-GRADES = ("outstanding", "good", "requires improvement", "inadequate")
 
 
 def main() -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from qa.authorities import authority_key
 from qa.layout import structure
-from qa.metadata import normalise_grade, read_metadata
+from qa.metadata import GRADES, normalise_grade, read_metadata
 
 KINDS = {"ilacs_inspection": "inspection", "focused_visit": "focused visit", "send_area_inspection": "send inspection"}
 FRAMEWORKS = {"standard": "ILACS standard", "short": "ILACS short"}
@@ -76,8 +76,7 @@ def main() -> None:
         check("inspection end", meta.inspection_end, _day(table["inspection_end_date"]), where)
         for name, column in GRADE_COLUMNS.items():
             theirs = table[column].strip().lower()
-            if theirs in ("outstanding", "good", "requires improvement", "inadequate",
-                          "requires improvement to be good"):
+            if theirs in (*GRADES, "requires improvement to be good"):
                 check(f"grade: {name}", meta.grades.get(name), normalise_grade(theirs), where)
     print(f"{len(rows)} reports")
     print(f"{'field':<32}{'agree':>8}{'of':>6}{'rate':>8}")

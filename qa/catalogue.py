@@ -8,10 +8,9 @@ from dataclasses import dataclass
 from qa import authorities
 from qa.errors import FilterError
 from qa.filters import authority_of
-from qa.metadata import KINDS
+from qa.metadata import GRADES, KINDS
 from qa.store import Entry, Store
 
-GRADES = ("outstanding", "good", "requires improvement", "inadequate")
 SORTS = {
     "date": lambda e: e.document.date or "",
     "authority": lambda e: (authority_of(e.document) or "~", e.document.date or ""),

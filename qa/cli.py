@@ -107,7 +107,7 @@ def _ask(qa: QA, args) -> int:
     if args.top_k is not None and not 1 <= args.top_k <= MAX_TOP_K:
         raise QAError(f"--top-k must be between 1 and {MAX_TOP_K}")
     qa.check_question(args.question)
-    filters = Filters(args.authority, args.kind, args.date_from, args.date_to)
+    filters = _filters(args)
     _ensure_index(qa)
     qa.warm_up()
     reply = qa.ask(args.question, top_k=args.top_k, filters=filters)
@@ -115,11 +115,16 @@ def _ask(qa: QA, args) -> int:
     return 0
 
 
+def _filters(args) -> Filters:
+    """The --authority, --kind, --from and --to options (checked: a bad one is a FilterError)."""
+    return Filters(args.authority, args.kind, args.date_from, args.date_to)
+
+
 def _survey(qa: QA, args) -> int:
     from qa.survey import survey, to_csv
 
     qa.check_question(args.question)
-    filters = Filters(args.authority, args.kind, args.date_from, args.date_to)
+    filters = _filters(args)
     _ensure_index(qa)
     qa.warm_up()
     began = time.perf_counter()

@@ -122,8 +122,9 @@ def _score(item: dict, reply: Reply, texts: dict[str, str]) -> dict:
               "score": reply.answers[0].score if reply.answers else
               (reply.closest[0].score if reply.closest else None), "negative": item["negative"]}
     if item.get("wrong"):
-        record["wrong_again"] = bool(reply.answers) and any(_repeats(reply.answers[0], wrong)
-                                                            for wrong in item["wrong"])
+        first = reply.answers[0].citation if reply.answers else None
+        record["wrong_again"] = first is not None and any(
+            overlaps(first.doc_id, first.doc_start, first.doc_end, wrong) for wrong in item["wrong"])
     if not item["unanswerable"] and not item["negative"]:
         first = reply.answers[:1]
         evidence = item.get("evidence") or ""
@@ -138,11 +139,10 @@ def _score(item: dict, reply: Reply, texts: dict[str, str]) -> dict:
     return record
 
 
-def _repeats(answer: Answer, wrong: dict) -> bool:
-    """Whether `answer` overlaps an answer said to be wrong (same report, overlapping offsets)."""
-    citation = answer.citation
-    return (citation.doc_id == wrong.get("doc_id") and citation.doc_start < wrong.get("doc_end", -1)
-            and wrong.get("doc_start", -1) < citation.doc_end)
+def overlaps(doc_id: str, start: int, end: int, wrong: dict) -> bool:
+    """Whether the span `start:end` of report `doc_id` overlaps an answer said to be wrong (a
+    question file's `wrong` item: same report, overlapping offsets)."""
+    return doc_id == wrong.get("doc_id") and start < wrong.get("doc_end", -1) and wrong.get("doc_start", -1) < end
 
 
 def summarise(records: list[dict], everything: list[dict] | None = None) -> dict:

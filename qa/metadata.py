@@ -10,6 +10,8 @@ from qa import authorities
 from qa.types import Paragraph
 
 KINDS = ("inspection", "focused visit", "monitoring visit", "send inspection", "news", "other")
+# The four grades, best first, as `normalise_grade` writes them.
+GRADES = ("outstanding", "good", "requires improvement", "inadequate")
 
 _MONTHS = ("january february march april may june july august september october november "
            "december").split()

@@ -184,7 +184,8 @@ class QA:
         chosen = [d for d in chosen if not scope.years or d.years & set(scope.years)]
         if scope.latest:
             dated = [d for d in chosen if d.kind == "inspection" and d.date]
-            chosen = [d for d in dated if d.date == max(d.date for d in dated)]
+            newest = max((d.date for d in dated), default=None)
+            chosen = [d for d in dated if d.date == newest]
         return ungraded(chosen, query.judgement)
 
     def table(self, store: Store, query: Query, filters: Filters) -> list[Row] | None:

@@ -94,7 +94,14 @@ def ungraded(documents: Iterable[Document], judgement: str) -> list[Row]:
 
 def judgement_table(document: Document, score: float) -> Answer | None:
     """The report's whole judgement table (every grade it gives), cited, if it has one."""
-    spans = grade_spans(document.text, document.paragraphs) if document.meta.get("grades") else {}
+    return _table(document, _spans(document), score)
+
+
+def _spans(document: Document) -> dict[str, tuple[int, int, int]]:
+    return grade_spans(document.text, document.paragraphs) if document.meta.get("grades") else {}
+
+
+def _table(document: Document, spans: dict[str, tuple[int, int, int]], score: float) -> Answer | None:
     if not spans:
         return None
     index = next(iter(spans.values()))[0]
@@ -107,10 +114,11 @@ def _row(document: Document, judgement: str, grades: Sequence[str], score: float
     """A report's row; with `whole_table`, a report without the grade asked is answered with its
     whole judgement table (the grades it does give), when it has one."""
     grade = document.meta.get("grades", {}).get(judgement)
-    span = grade_spans(document.text, document.paragraphs).get(judgement) if grade else None
+    spans = _spans(document)
+    span = spans.get(judgement) if grade else None
     answer = cite(document, *span, score) if span and (not grades or grade in grades) else None
     if answer is None and whole_table:
-        answer = judgement_table(document, score)
+        answer = _table(document, spans, score)
     name = authorities.display(authority_of(document)) or document.authority or document.title
     return Row(name, document.doc_id, document.date, document.kind, grade, answer,
                None if grade else _missing(document, judgement))

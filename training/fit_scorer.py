@@ -42,6 +42,7 @@ from qa.evaluate import (  # noqa: E402
     format_risk_coverage,
     holds_evidence,
     load_questions,
+    overlaps,
     reliability,
     risk_coverage,
 )
@@ -89,9 +90,7 @@ def collect(qa: QA, items: list[dict]) -> tuple[list[dict], list[bool]]:
 
 def said_wrong(candidates: list, wrong: list[dict]) -> list:
     """The candidates that overlap an answer said to be wrong (same report, overlapping offsets)."""
-    return [c for c in candidates if any(
-        c.document.doc_id == w.get("doc_id") and c.start < w.get("doc_end", -1) and w.get("doc_start", -1) < c.end
-        for w in wrong)]
+    return [c for c in candidates if any(overlaps(c.document.doc_id, c.start, c.end, w) for w in wrong)]
 
 
 def fit(rows: list[dict], front_page: float) -> Scorer:

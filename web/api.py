@@ -123,9 +123,12 @@ _SURVEYS = _Kept()
 
 
 def _integer(body: dict, name: str, default, least: int):
+    """A JSON body's integer `name` (`default` when absent)."""
     value = body.get(name, default)
-    if value is default:
-        return value
+    return value if value is default else _at_least(name, value, least)
+
+
+def _at_least(name: str, value, least: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < least:
         raise APIError(400, f"bad_{name}", f"'{name}' must be an integer of at least {least}")
     return value
@@ -172,12 +175,11 @@ def authority(name: str):
 
 
 def _query_integer(name: str, default, least: int):
+    """A query string's integer `name` (`default` when absent or empty)."""
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.isdigit() or int(raw) < least:
-        raise APIError(400, f"bad_{name}", f"'{name}' must be an integer of at least {least}")
-    return int(raw)
+    return _at_least(name, int(raw) if raw.isdigit() else raw, least)
 
 
 @blueprint.post("/feedback")

@@ -8,7 +8,9 @@ import datetime as dt
 
 from markupsafe import Markup, escape
 
-LEVELS = ("inadequate", "requires improvement", "good", "outstanding")
+from qa.metadata import GRADES
+
+LEVELS = tuple(reversed(GRADES))  # bottom to top
 LABELS = {"outstanding": "Outstanding", "good": "Good", "requires improvement": "Requires improvement",
           "inadequate": "Inadequate"}
 # Okabe and Ito's colours, told apart with most kinds of colour blindness; each series also has
