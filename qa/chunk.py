@@ -7,10 +7,19 @@ from collections.abc import Callable
 
 import tiktoken
 
+from qa.config import Settings
 from qa.sentences import split_sentences
+from qa.tokens import load_encoding
 from qa.types import Chunk, Document
 
 _WORD = re.compile(r"\S+")
+
+
+def make_chunker(settings: Settings, embedder) -> Chunker:
+    """The chunker for an index built with `settings`, whose chunks `embedder` reads whole."""
+    limit = embedder.max_tokens
+    return Chunker(load_encoding(settings.encoding), settings.chunk_tokens,
+                   lambda text: embedder.count_tokens(text) <= limit)
 
 
 class Chunker:

@@ -48,6 +48,9 @@ def _parser() -> argparse.ArgumentParser:
     index = commands.add_parser("index", parents=[common], help="add new and changed reports, drop removed ones")
     index.add_argument("paths", nargs="*", type=Path, help="files or folders (default: the corpus)")
     index.add_argument("--rebuild", action="store_true", help="start a new index from scratch")
+    index.add_argument("--ray", nargs="?", const="", metavar="ADDRESS",
+                       help="read and embed the reports on a Ray cluster: HOST:PORT, ray://HOST:PORT or auto "
+                       "(default: QA_RAY_ADDRESS, else a new local Ray); QA_RAY_ADDRESS alone does the same")
     index.set_defaults(run=_index)
 
     scoped = argparse.ArgumentParser(add_help=False)
@@ -90,7 +93,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _index(qa: QA, args) -> int:
-    summary = qa.refresh(args.paths or None, rebuild=args.rebuild, progress=sys.stderr.isatty())
+    ray = args.ray if args.ray else qa.settings.ray_address or ("local" if args.ray == "" else None)
+    summary = qa.refresh(args.paths or None, rebuild=args.rebuild, progress=sys.stderr.isatty(), ray=ray)
     print(summary.describe())
     store = qa.store
     print(f"index: {len(store.entries)} reports, {store.chunk_count} chunks in {qa.settings.index}/")

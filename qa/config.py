@@ -39,7 +39,8 @@ class Settings:
     # How many of the best passages the span reader reads for a question (about 6 ms each here).
     passages_read: int = 6
     max_question_chars: int = 2000
-    batch_size: int = 32
+    # Chunks per embedding batch (16 was faster than 32 and 64 here).
+    batch_size: int = 16
     # Uploads and deletions through the API need this bearer token; empty disables them.
     admin_token: str = ""
     max_upload_mb: int = 50
@@ -47,6 +48,9 @@ class Settings:
     scan_seconds: float = 3.0
     # The SQLite file of users' verdicts on answers; empty: feedback.sqlite3 beside the index folder.
     feedback: str = ""
+    # The Ray cluster `qa index` reads and embeds reports on: HOST:PORT, ray://HOST:PORT, "auto" (the
+    # one `ray start` made here) or "local" (a new one on this machine); empty: in this process.
+    ray_address: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "corpus", Path(self.corpus))

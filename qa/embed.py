@@ -154,8 +154,8 @@ class OnnxEmbedder:
         return vectors
 
 
-def make_embedder(settings: Settings) -> Embedder:
-    """The embedder the settings name (see `Settings.backend`)."""
+def make_embedder(settings: Settings, threads: int = 2) -> Embedder:
+    """The embedder the settings name (see `Settings.backend`); `threads` for the ONNX one."""
     if settings.backend == "onnx-int8":
-        return OnnxEmbedder(batch_size=settings.batch_size)
+        return OnnxEmbedder(batch_size=settings.batch_size, threads=threads)
     return SentenceTransformerEmbedder(settings.model, settings.batch_size)

@@ -11,7 +11,8 @@ import numpy as np
 
 from qa import authorities
 from qa import store as stores
-from qa.chunk import Chunker
+from qa.chunk import Chunker, make_chunker
+from qa.cluster import RayIndexer
 from qa.config import Settings
 from qa.embed import Embedder, make_embedder
 from qa.errors import QuestionError
@@ -20,12 +21,11 @@ from qa.filters import scope as filters_scope
 from qa.judgements import grade_citations
 from qa.query import Query, understand
 from qa.read import PassageReader, cite
-from qa.refresh import RefreshSummary, refresh
+from qa.refresh import LocalIndexer, RefreshSummary, refresh
 from qa.retrieve import query_vector, retrieve
 from qa.span_reader import span_model
 from qa.store import Store
 from qa.tables import JUDGEMENTS, Row, across_authorities, judgement_table, over_time, ungraded
-from qa.tokens import load_encoding
 from qa.types import Answer, Passage, Reply
 
 
@@ -83,22 +83,22 @@ class QA:
         return stores.exists(self.settings.index)
 
     def chunker(self) -> Chunker:
-        limit = self.embedder.max_tokens
-        return Chunker(load_encoding(self.settings.encoding), self.settings.chunk_tokens,
-                       lambda text: self.embedder.count_tokens(text) <= limit)
+        return make_chunker(self.settings, self.embedder)
 
     def refresh(self, paths: Sequence[Path] | None = None, rebuild: bool = False,
-                progress: bool = False) -> RefreshSummary:
-        """Index new and changed reports under `paths` (default: the corpus), drop removed ones."""
+                progress: bool = False, ray: str | None = None) -> RefreshSummary:
+        """Index new and changed reports under `paths` (default: the corpus), drop removed ones.
+        With `ray` (a cluster address, or "local"), they are read and embedded on that Ray cluster."""
         with self._count_lock:
             self._refreshes += 1
         try:
-            return self._refresh(paths, rebuild, progress)
+            return self._refresh(paths, rebuild, progress, ray)
         finally:
             with self._count_lock:
                 self._refreshes -= 1
 
-    def _refresh(self, paths: Sequence[Path] | None, rebuild: bool, progress: bool) -> RefreshSummary:
+    def _refresh(self, paths: Sequence[Path] | None, rebuild: bool, progress: bool,
+                 ray: str | None) -> RefreshSummary:
         settings = self.settings
         roots = [Path(path) for path in paths] if paths else [settings.corpus]
         with stores.writer_lock(settings.index):
@@ -109,7 +109,8 @@ class QA:
                 store = served.copy()  # what is on disk already, without reading it again
             else:
                 store = Store.load(settings.index, settings.fingerprint())
-            summary = refresh(store, roots, settings.corpus, self.chunker(), self.embedder, progress)
+            indexer = RayIndexer(settings, ray) if ray else LocalIndexer(self.chunker(), self.embedder)
+            summary = refresh(store, roots, settings.corpus, indexer, progress)
             if summary.modified or rebuild or not stores.exists(settings.index):
                 store.fit_index()
                 with summary.timings.stage("write"):

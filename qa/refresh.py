@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 from tqdm import tqdm
@@ -13,7 +15,7 @@ from tqdm import tqdm
 from qa.chunk import Chunker
 from qa.embed import Embedder
 from qa.errors import ReportError
-from qa.report import fingerprint, is_report, load_report, make_doc_id
+from qa.report import ReportFile, fingerprint, is_report, load_report, make_doc_id
 from qa.store import Store, rename
 from qa.timing import Timings
 from qa.types import Chunk, Document
@@ -33,6 +35,8 @@ class RefreshSummary:
     chunks_embedded: int = 0
     took_s: float = 0.0
     timings: Timings = field(default_factory=Timings)
+    # Where the reports were indexed when not in this process (see qa.cluster.RayIndexer).
+    cluster: dict | None = None
 
     @property
     def modified(self) -> bool:
@@ -45,6 +49,7 @@ class RefreshSummary:
             "skipped": [{"source": source, "reason": reason} for source, reason in self.skipped],
             "chunks_embedded": self.chunks_embedded, "took_s": round(self.took_s, 3),
             "stages_s": self.timings.to_dict(),
+            **({"cluster": self.cluster} if self.cluster else {}),
         }
 
     def describe(self) -> str:
@@ -54,8 +59,76 @@ class RefreshSummary:
         if self.chunks_embedded:
             lines.append("  stages: " + ", ".join(f"{name} {seconds:.1f} s"
                                                   for name, seconds in self.timings.seconds.items()))
+        if self.cluster:
+            c = self.cluster
+            lines.append(f"  on Ray ({c['address']}): {_count(c['reports'], 'report')} in {_count(c['tasks'], 'task')} "
+                         f"on {_count(c['nodes'], 'node')}, "
+                         f"{_count(c['workers'], 'worker')}; the embedding model loaded "
+                         f"{_count(c['model_loads'], 'time')}")
         lines += [f"  skipped {source}: {reason}" for source, reason in self.skipped]
         return "\n".join(lines)
+
+
+def _count(n: int, thing: str) -> str:
+    return f"{n} {thing}{'' if n == 1 else 's'}"
+
+
+@dataclass
+class Job:
+    """A report to read, clean, chunk and embed, with the id and source it is indexed under."""
+
+    report: ReportFile
+    doc_id: str
+    source: str
+
+
+@dataclass
+class Outcome:
+    """What became of a job: its document, chunks and vectors, or the reason it was skipped."""
+
+    document: Document | None = None
+    chunks: list[Chunk] = field(default_factory=list)
+    vectors: np.ndarray | None = None
+    reason: str = ""
+
+
+class Indexer(Protocol):
+    """Turns jobs into outcomes, one per job in the same order: here (`LocalIndexer`) or on a Ray
+    cluster (`qa.cluster.RayIndexer`)."""
+
+    def __call__(self, jobs: Iterable[Job], summary: RefreshSummary) -> list[Outcome]: ...
+
+
+class LocalIndexer:
+    """Reads, chunks and embeds the reports one by one in this process."""
+
+    def __init__(self, chunker: Chunker, embedder: Embedder) -> None:
+        self.chunker = chunker
+        self.embedder = embedder
+
+    def __call__(self, jobs: Iterable[Job], summary: RefreshSummary) -> list[Outcome]:
+        return index_reports(jobs, self.chunker, self.embedder, summary.timings)
+
+
+def index_reports(jobs: Iterable[Job], chunker: Chunker, embedder: Embedder, timings: Timings) -> list[Outcome]:
+    """Read, clean, chunk and embed each report; one that cannot be read is skipped with its reason.
+
+    A report's chunks are embedded in batches of their own, so that its vectors do not depend on
+    which reports are indexed with it (the int8 model quantizes a batch as a whole): a refresh, a
+    rebuild and a run on a Ray cluster give it the same vectors."""
+    outcomes = []
+    for job in jobs:
+        try:
+            document = load_report(job.report, job.doc_id, job.source, timings)
+            with timings.stage("chunk"):
+                chunks = chunker.chunk(document)
+        except (ReportError, OSError) as error:
+            outcomes.append(Outcome(reason=reason_of(error)))
+            continue
+        with timings.stage("embed"):
+            vectors = embedder.encode([document.text[c.start:c.end] for c in chunks])
+        outcomes.append(Outcome(document, chunks, vectors))
+    return outcomes
 
 
 @dataclass
@@ -63,71 +136,92 @@ class _Pending:
     document: Document
     path: str
     chunks: list[Chunk]
-    vectors: np.ndarray | None = None
+    vectors: np.ndarray
 
 
-def refresh(store: Store, roots: list[Path], corpus: Path, chunker: Chunker, embedder: Embedder,
+@dataclass
+class _Placed:
+    """Where a job's report goes once indexed."""
+
+    source: str
+    path: str
+    changed: bool
+
+
+def refresh(store: Store, roots: list[Path], corpus: Path, indexer: Indexer,
             progress: bool = False) -> RefreshSummary:
-    """Update `store` in place from the reports under `roots` (folders or files)."""
+    """Update `store` in place from the reports under `roots` (folders or files). Which reports are
+    new, changed, moved or gone is decided here; `indexer` reads, chunks and embeds the new and
+    changed ones."""
     began = time.perf_counter()
     summary = RefreshSummary()
     indexed = store.by_path()
     files, missing = _scan(roots, corpus, summary)
     gone = {path: entry for path, entry in indexed.items()
             if path not in files and (_under(located(path, corpus), roots) or path in missing)}
-    gone_by_hash = {entry.document.sha256: entry for entry in gone.values()}
-    taken = {doc_id: entry.path for doc_id, entry in store.entries.items() if entry.path not in gone}
-    # What is indexed and stays, by content: the same report under another name is not indexed again.
-    held = {entry.document.sha256: entry.document.source for entry in indexed.values() if entry.path not in gone}
     pending: list[_Pending] = []
-    for path, file in tqdm(sorted(files.items()), desc="reading", unit="report", disable=not progress):
-        source, relative = _source(file, corpus)
-        try:
-            with summary.timings.stage("read"):
-                raw, sha256 = fingerprint(file)
-            previous = indexed.get(path)
-            if previous is not None and previous.document.sha256 == sha256:
-                summary.unchanged.append(source)
-                continue
-            moved = gone_by_hash.pop(sha256, None) if previous is None else None
-            if previous is None and moved is None and sha256 in held:
-                raise ReportError(f"the same content is already indexed as {held[sha256]}")
-            held[sha256] = source
-            doc_id = previous.document.doc_id if previous else _unique_id(make_doc_id(relative), path, taken)
-            taken[doc_id] = path
-            if moved is not None:
-                document, chunks = rename(moved, doc_id, source, path)
-                pending.append(_Pending(document, path, chunks, store.vectors(moved.document.doc_id)))
-            else:
-                document = load_report(file, raw, sha256, doc_id, source, summary.timings)
-                with summary.timings.stage("chunk"):
-                    chunks = chunker.chunk(document)
-                pending.append(_Pending(document, path, chunks))
-            (summary.changed if previous else summary.added).append(source)
-        except (ReportError, OSError) as error:
-            reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
-            log.warning("skipped %s: %s", source, reason)
-            summary.skipped.append((source, reason))
-    with summary.timings.stage("embed"):
-        _embed(pending, embedder, progress, summary)
+    placed: list[_Placed] = []
+    jobs = _jobs(store, files, corpus, indexed, gone, summary, pending, placed, progress)
+    outcomes = indexer(jobs, summary)
+    for where, outcome in zip(placed, outcomes, strict=True):
+        if outcome.document is None:
+            log.warning("skipped %s: %s", where.source, outcome.reason)
+            summary.skipped.append((where.source, outcome.reason))
+            continue
+        pending.append(_Pending(outcome.document, where.path, outcome.chunks, outcome.vectors))
+        (summary.changed if where.changed else summary.added).append(where.source)
+        summary.chunks_embedded += len(outcome.chunks)
     for entry in gone.values():
         store.remove(entry.document.doc_id)
         summary.removed.append(entry.document.source)
-    for item in pending:
+    # In path order, however the indexer ordered its work, so that chunk ids do not depend on it.
+    for item in sorted(pending, key=lambda item: item.path):
         store.add(item.document, item.path, item.chunks, item.vectors)
+    for names in (summary.added, summary.changed, summary.skipped):
+        names.sort()
     summary.took_s = time.perf_counter() - began
     return summary
 
 
-def _embed(pending: list[_Pending], embedder: Embedder, progress: bool, summary: RefreshSummary) -> None:
-    todo = [item for item in pending if item.vectors is None]
-    texts = [item.document.text[c.start:c.end] for item in todo for c in item.chunks]
-    vectors = embedder.encode(texts, progress=progress and len(texts) > 64)
-    summary.chunks_embedded = len(texts)
-    offset = 0
-    for item in todo:
-        item.vectors = vectors[offset:offset + len(item.chunks)]
-        offset += len(item.chunks)
+def _jobs(store: Store, files: dict[str, Path], corpus: Path, indexed: dict, gone: dict,
+          summary: RefreshSummary, pending: list[_Pending], placed: list[_Placed], progress: bool):
+    """Read each file and yield a job for each new or changed report; unchanged, moved and
+    duplicate ones are settled here (`summary`, `pending`), and `placed` gets each job's place."""
+    gone_by_hash = {entry.document.sha256: entry for entry in gone.values()}
+    taken = {doc_id: entry.path for doc_id, entry in store.entries.items() if entry.path not in gone}
+    # What is indexed and stays, by content: the same report under another name is not indexed again.
+    held = {entry.document.sha256: entry.document.source for entry in indexed.values() if entry.path not in gone}
+    for path, file in tqdm(sorted(files.items()), desc="indexing", unit="report", disable=not progress):
+        source, relative = _source(file, corpus)
+        try:
+            with summary.timings.stage("read"):
+                report = fingerprint(file)
+            previous = indexed.get(path)
+            if previous is not None and previous.document.sha256 == report.sha256:
+                summary.unchanged.append(source)
+                continue
+            moved = gone_by_hash.pop(report.sha256, None) if previous is None else None
+            if previous is None and moved is None and report.sha256 in held:
+                raise ReportError(f"the same content is already indexed as {held[report.sha256]}")
+            held[report.sha256] = source
+            doc_id = previous.document.doc_id if previous else _unique_id(make_doc_id(relative), path, taken)
+            taken[doc_id] = path
+        except (ReportError, OSError) as error:
+            log.warning("skipped %s: %s", source, reason_of(error))
+            summary.skipped.append((source, reason_of(error)))
+            continue
+        if moved is not None:
+            document, chunks = rename(moved, doc_id, source, path)
+            pending.append(_Pending(document, path, chunks, store.vectors(moved.document.doc_id)))
+            summary.added.append(source)
+            continue
+        placed.append(_Placed(source, path, previous is not None))
+        yield Job(report, doc_id, source)
+
+
+def reason_of(error: ReportError | OSError) -> str:
+    """Why a report was skipped, in words."""
+    return error.strerror if isinstance(error, OSError) and error.strerror else str(error)
 
 
 def _scan(roots: list[Path], corpus: Path, summary: RefreshSummary) -> tuple[dict[str, Path], set[str]]:

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from qa.errors import ReportError
@@ -31,17 +32,29 @@ def sidecar_path(path: Path) -> Path:
     return path.with_name(path.stem + SIDECAR_SUFFIX)
 
 
-def fingerprint(path: Path) -> tuple[bytes, str]:
-    """Raw bytes of a report and the sha256 of them together with its sidecar, if any."""
+@dataclass(frozen=True)
+class ReportFile:
+    """A report file as read from disk: everything `load_report` needs, so that it can run where
+    the file is not (a Ray worker on another machine)."""
+
+    path: Path
+    raw: bytes
+    sidecar: bytes | None
+    sha256: str
+
+
+def fingerprint(path: Path) -> ReportFile:
+    """Read a report and its sidecar, if any; the sha256 covers both."""
     size = path.stat().st_size
     if size > MAX_REPORT_BYTES:
         raise ReportError(f"file too large ({size:,} bytes; limit {MAX_REPORT_BYTES:,})")
     raw = path.read_bytes()
     digest = hashlib.sha256(raw)
     sidecar = sidecar_path(path)
-    if sidecar.is_file():
-        digest.update(b"\0meta\0" + sidecar.read_bytes())
-    return raw, digest.hexdigest()
+    given = sidecar.read_bytes() if sidecar.is_file() else None
+    if given is not None:
+        digest.update(b"\0meta\0" + given)
+    return ReportFile(path, raw, given, digest.hexdigest())
 
 
 def read_text(path: Path, raw: bytes, timings: Timings | None = None) -> tuple[str, tuple[Paragraph, ...], str | None]:
@@ -58,12 +71,12 @@ def read_text(path: Path, raw: bytes, timings: Timings | None = None) -> tuple[s
     return text, paragraphs, title
 
 
-def load_report(path: Path, raw: bytes, sha256: str, doc_id: str, source: str,
-                timings: Timings | None = None) -> Document:
-    """Build the Document for a report whose bytes have been read by `fingerprint`."""
+def load_report(report: ReportFile, doc_id: str, source: str, timings: Timings | None = None) -> Document:
+    """Build the Document for a report read by `fingerprint`."""
     timings = timings if timings is not None else Timings()
-    text, paragraphs, title = read_text(path, raw, timings)
-    given = _read_sidecar(sidecar_path(path))
+    path = report.path
+    text, paragraphs, title = read_text(path, report.raw, timings)
+    given = _read_sidecar(sidecar_path(path).name, report.sidecar)
     with timings.stage("metadata"):
         found = read_metadata(text, paragraphs, path.name)
     return Document(
@@ -71,7 +84,7 @@ def load_report(path: Path, raw: bytes, sha256: str, doc_id: str, source: str,
         title=given.get("title") or title or _title_from_text(text) or path.stem,
         date=given.get("date") or found.published or find_date(text[:3000]),
         source=source,
-        sha256=sha256,
+        sha256=report.sha256,
         text=text,
         paragraphs=paragraphs,
         kind=given.get("kind") or found.kind,
@@ -96,21 +109,21 @@ def _title_from_text(text: str) -> str | None:
     return None
 
 
-def _read_sidecar(path: Path) -> dict:
-    if not path.is_file():
+def _read_sidecar(name: str, data: bytes | None) -> dict:
+    if data is None:
         return {}
     try:
-        meta = json.loads(path.read_text(encoding="utf-8"))
+        meta = json.loads(data.decode("utf-8"))
     except (ValueError, UnicodeDecodeError) as error:
-        raise ReportError(f"metadata file {path.name} is not valid JSON: {error}") from None
+        raise ReportError(f"metadata file {name} is not valid JSON: {error}") from None
     if not isinstance(meta, dict):
-        raise ReportError(f"metadata file {path.name} must hold a JSON object")
+        raise ReportError(f"metadata file {name} must hold a JSON object")
     date = meta.get("date")
     if date is not None:
         try:
             dt.date.fromisoformat(str(date))
         except ValueError:
-            raise ReportError(f"metadata file {path.name}: date {date!r} is not YYYY-MM-DD") from None
+            raise ReportError(f"metadata file {name}: date {date!r} is not YYYY-MM-DD") from None
     if meta.get("kind") is not None and meta["kind"] not in KINDS:
-        raise ReportError(f"metadata file {path.name}: kind must be one of {list(KINDS)}")
+        raise ReportError(f"metadata file {name}: kind must be one of {list(KINDS)}")
     return {key: str(meta[key]) for key in _SIDECAR_FIELDS if meta.get(key) is not None}

@@ -72,8 +72,7 @@ def check(count: int) -> None:
     texts = []
     for root in (Path("corpus"), Path("../shared/ofsted/text_inspections")):
         for path in sorted(root.rglob("*.txt"))[:40]:
-            raw, sha = fingerprint(path)
-            document = load_report(path, raw, sha, "x", path.name)
+            document = load_report(fingerprint(path), "x", path.name)
             texts += [document.text[c.start:c.end] for c in chunker.chunk(document)]
     texts = texts[:count]
     reference.encode(["warm"]), onnx.encode(["warm"])
