@@ -22,7 +22,6 @@ import numpy as np
 from qa.bm25 import LexicalIndex
 from qa.config import EMBEDDERS, Settings
 from qa.embed import make_embedder
-from qa.lexical import terms
 from qa.retrieve import fuse
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "beir_scifact"
@@ -63,7 +62,7 @@ def main() -> None:
     index = faiss.IndexFlatIP(vectors.shape[1])
     index.add(vectors)
     _, dense = index.search(embedder.encode([queries[q] for q in asked]), DEPTH)
-    lexical = LexicalIndex((row, terms(text)) for row, text in enumerate(texts))
+    lexical = LexicalIndex.of(enumerate(texts))
     rankings = {"dense": [list(row) for row in dense],
                 "bm25": [[row for row, _ in lexical.search(queries[q], DEPTH)] for q in asked]}
     rankings["hybrid (RRF)"] = [fuse([d, b])[:DEPTH] for d, b in zip(rankings["dense"], rankings["bm25"], strict=True)]

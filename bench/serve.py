@@ -5,10 +5,10 @@ one-report refresh, and the server's peak memory.
     python bench/serve.py --index full-index     # copies of a built index and its corpus (../shared/ofsted)
 
 Prints: time from start to the first answer; p50/p95 of one client asking the dev questions
-through the API; requests a second and p50/p95 with 8 and 32 locust users, idle and while reports
-are uploaded one after another; the time from sending a new report to its first answer; and the
-peak RSS of the server process. The index and corpus given are copied first, so they are never
-changed.
+through the API; the time from sending a new report to its first answer; five uploads one after
+another; requests a second and p50/p95 with 8 and 32 locust users, idle and while reports are
+uploaded one after another; and the peak RSS of the server process. The index and corpus given
+are copied first, so they are never changed.
 """
 
 from __future__ import annotations
@@ -146,6 +146,14 @@ def main() -> None:
             print("one new report (Worcestershire 2023, renamed): reply to the upload in "
                   + ", ".join(f"{upload:.2f}" for upload, _ in refreshes) + " s; first answer citing it after "
                   + ", ".join(f"{answer:.2f}" for _, answer in refreshes) + " s")
+            back_to_back = []
+            for n in range(100, 105):  # each sent as soon as the reply to the one before came
+                began = time.perf_counter()
+                status, body = server.upload(f"benchshire-{n}.txt", new_report(n))
+                assert status == 200, body
+                back_to_back.append(time.perf_counter() - began)
+            print("five uploads one after another, no other load: "
+                  + ", ".join(f"{seconds:.2f}" for seconds in back_to_back) + " s")
             for users in (8, 32):
                 for uploading in (False, True):
                     label = "while uploading" if uploading else "idle"

@@ -1,11 +1,8 @@
-"""Word statistics of the indexed chunks: how much of a question's rare vocabulary a text covers."""
+"""The words of a text as lexical search counts them, and the names a question mentions."""
 
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter
-from collections.abc import Iterable
 
 _WORD = re.compile(r"[a-z0-9]+")
 _POSSESSIVE = re.compile(r"['’]s\b")
@@ -39,29 +36,3 @@ _NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][A-Za-z'’-]+")
 def names(question: str) -> set[str]:
     """Terms of the capitalised words in a question, not counting its first word: places, people."""
     return {term for match in _NAME.finditer(question.strip()) for term in terms(match.group())}
-
-
-class Lexicon:
-    """Inverse document frequencies over a set of texts given as term lists (BM25's non-negative form)."""
-
-    def __init__(self, texts: Iterable[list[str]]) -> None:
-        frequencies: Counter[str] = Counter()
-        count = 0
-        for words in texts:
-            frequencies.update(set(words))
-            count += 1
-        self.count = count
-        self.frequencies = frequencies
-
-    def idf(self, term: str) -> float:
-        frequency = self.frequencies.get(term, 0)
-        return math.log(1 + (self.count - frequency + 0.5) / (frequency + 0.5))
-
-    def coverage(self, question_terms: list[str], text: str) -> float:
-        """Share of the question's IDF weight whose terms occur in `text`, in [0, 1]."""
-        wanted = set(question_terms)
-        if not wanted:
-            return 0.0
-        present = set(terms(text))
-        total = sum(self.idf(term) for term in wanted)
-        return sum(self.idf(term) for term in wanted if term in present) / total

@@ -1,7 +1,10 @@
 """The index on disk: FAISS vectors with stable chunk ids, and the documents they came from.
 
-Each save writes a complete new generation folder and then switches the `CURRENT` pointer
-with an atomic rename, so a process killed at any moment leaves the last good index loadable.
+Each save writes a new generation folder (the vectors and a list of the documents) and then
+switches the `CURRENT` pointer with an atomic rename, so a process killed at any moment leaves the
+last good index loadable. A document's text, paragraphs and chunks are a file of their own under
+`documents/`, named by the hash of its content and written once: a save writes only the documents
+that are new since the last one.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -21,24 +25,28 @@ import faiss
 import numpy as np
 
 from qa.authorities import canonical
-from qa.bm25 import LexicalIndex
+from qa.bm25 import LexicalIndex, TermCounts, Vocabulary
 from qa.errors import IndexMismatchError, IndexMissingError, NotFoundError
-from qa.lexical import Lexicon, terms
+from qa.lexical import terms
 from qa.types import Chunk, Document, Paragraph, Passage
 
-FORMAT = 2
+FORMAT = 3
+# Format 2 held every document inline in store.json; it is still read, and the next save writes 3.
+_READ_FORMATS = (2, 3)
 # Up to this many chunks, search is exact (brute-force inner product: 14 ms at this size on 2
 # cores, bench/scale.py); above it, an inverted-file index (recall@10 0.979 at 100,000 chunks and
 # 1.000 at 1M, 1.6 ms at 1M).
 EXACT_LIMIT = 100_000
-# Above this many chunks, a served store builds its BM25 index in the background (about 1 s for
-# 10,000 chunks): a new report is found by its vectors at once and by its words a little later.
+# Above this many chunks, a served store builds its BM25 index in the background (about 4 s for the
+# whole collection the first time, a fraction of a second after a refresh, which counts only the
+# new reports' terms): a new report is found by its vectors at once and by its words a moment later.
 BACKGROUND_LEXICAL = 10_000
 # Lists searched per query by the approximate index.
 NPROBE = 32
 _POINTER = "CURRENT"
 _VECTORS = "vectors.faiss"
 _META = "store.json"
+_DOCUMENTS = "documents"
 
 
 @dataclass(frozen=True)
@@ -66,10 +74,15 @@ class Store:
         self._owners = {cid: (doc_id, n) for doc_id, entry in entries.items()
                         for n, cid in enumerate(entry.chunk_ids)}
         self.generation: str | None = None
-        self._lexical: tuple[Lexicon, LexicalIndex] | None = None
-        self._carried: tuple[Lexicon, LexicalIndex] | None = None
+        self._lexical: LexicalIndex | None = None
+        self._carried: LexicalIndex | None = None
         self._lexical_lock = threading.Lock()
         self._vocabularies: dict[str, frozenset[str]] = {}
+        # BM25's term ids and each document's term counts, kept by the stores that follow this one.
+        self._terms = Vocabulary()
+        self._counts: dict[str, TermCounts] = {}
+        # The file under documents/ that holds each document already on disk.
+        self._files: dict[str, str] = {}
 
     def copy(self) -> Store:
         """An independent copy to change (documents are immutable and shared)."""
@@ -77,6 +90,8 @@ class Store:
                      self.built_at)
         twin.generation = self.generation
         twin._vocabularies = dict(self._vocabularies)
+        twin._terms, twin._counts = self._terms, dict(self._counts)
+        twin._files = dict(self._files)
         return twin
 
     def __contains__(self, cid: int) -> bool:
@@ -87,6 +102,10 @@ class Store:
         """Build the word statistics for serving in place of `previous`'s: at once for a small
         store; for a large one in a background thread, answering from `previous`'s until they are
         ready (about 4 s for the whole collection), so that a refresh does not wait for them."""
+        if previous._terms is not self._terms:  # loaded from disk: keep the counts of unchanged reports
+            self._terms = previous._terms
+            self._counts = {doc_id: counts for doc_id, counts in previous._counts.items()
+                            if doc_id in self.entries and previous.entries[doc_id] == self.entries[doc_id]}
         if self.chunk_count <= BACKGROUND_LEXICAL:
             self._build_lexical()
             return
@@ -105,31 +124,30 @@ class Store:
         return self._vocabularies[doc_id]
 
     @property
-    def lexicon(self) -> Lexicon:
-        """Word statistics over all chunks, computed on first use (stores are not changed once served)."""
-        return self._lexical_indexes()[0]
-
-    @property
     def lexical(self) -> LexicalIndex:
-        """BM25 over all chunks, computed on first use together with the lexicon.
+        """BM25 over all chunks, computed on first use.
 
-        While `build_lexical_after` builds them, these are the previous store's: their chunk ids
-        may include removed chunks (check `cid in store`) and lack new ones."""
-        return self._lexical_indexes()[1]
-
-    def _lexical_indexes(self) -> tuple[Lexicon, LexicalIndex]:
+        While `build_lexical_after` builds it, this is the previous store's: its chunk ids may
+        include removed chunks (check `cid in store`) and lack new ones."""
         built = self._lexical or self._carried
         return built if built is not None else self._build_lexical()
 
-    def _build_lexical(self) -> tuple[Lexicon, LexicalIndex]:
+    def _build_lexical(self) -> LexicalIndex:
         with self._lexical_lock:
             if self._lexical is None:
-                chunks = [(cid, terms(entry.document.text[chunk.start:chunk.end]))
-                          for entry in self.entries.values()
-                          for cid, chunk in zip(entry.chunk_ids, entry.chunks, strict=True)]
-                self._lexical = Lexicon(words for _, words in chunks), LexicalIndex(chunks)
+                counts = [self._term_counts(doc_id) for doc_id in self.entries]
+                self._lexical = LexicalIndex(self.chunk_ids(self.entries), counts, self._terms)
             self._carried = None
             return self._lexical
+
+    def _term_counts(self, doc_id: str) -> TermCounts:
+        counts = self._counts.get(doc_id)
+        if counts is None:
+            entry = self.entries[doc_id]
+            text = entry.document.text
+            counts = TermCounts.of((text[c.start:c.end] for c in entry.chunks), self._terms)
+            self._counts[doc_id] = counts
+        return counts
 
     def fit_index(self) -> None:
         """Exact search up to `EXACT_LIMIT` chunks, the approximate index above it (rebuilt when the
@@ -186,6 +204,9 @@ class Store:
 
     def remove(self, doc_id: str) -> None:
         entry = self.entries.pop(doc_id)
+        self._vocabularies.pop(doc_id, None)
+        self._counts.pop(doc_id, None)
+        self._files.pop(doc_id, None)
         if entry.chunk_ids:
             self.index.remove_ids(np.array(entry.chunk_ids, dtype=np.int64))
         for cid in entry.chunk_ids:
@@ -243,18 +264,40 @@ class Store:
         numbers = [int(p.name.split("-")[1].split(".")[0]) for p in root.glob("*gen-*") if p.is_dir()]
         number = max(numbers, default=0) + 1
         generation = f"gen-{number:06d}"
+        listing = self._save_documents(root / _DOCUMENTS)
         staging = root / f".{generation}.partial"
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir()
         _write(staging / _VECTORS, faiss.serialize_index(self.index).tobytes())
-        _write(staging / _META, json.dumps(self._meta(), ensure_ascii=False).encode("utf-8"))
+        _write(staging / _META, json.dumps(self._meta(listing), ensure_ascii=False).encode("utf-8"))
         _sync_dir(staging)
         os.rename(staging, root / generation)
         _write(root / f".{_POINTER}.partial", generation.encode("ascii"))
         os.replace(root / f".{_POINTER}.partial", root / _POINTER)
         _sync_dir(root)
         self.generation = generation
-        _prune(root, keep={generation, current})
+        _prune(root, keep={generation, current}, files={item["file"] for item in listing})
+
+    def _save_documents(self, folder: Path) -> list[dict]:
+        """Write the documents not yet on disk (each under the hash of its content, through a
+        temporary name) and list every document as the generation's store.json holds it."""
+        folder.mkdir(exist_ok=True)
+        listing, wrote = [], False
+        for doc_id, entry in self.entries.items():
+            name = self._files.get(doc_id)
+            if name is None or not (folder / f"{name}.json").is_file():
+                data = json.dumps(_document_json(entry), ensure_ascii=False).encode("utf-8")
+                name = hashlib.sha256(data).hexdigest()[:32]
+                if not (folder / f"{name}.json").is_file():
+                    _write(folder / f".{name}.partial", data)
+                    os.replace(folder / f".{name}.partial", folder / f"{name}.json")
+                    wrote = True
+                self._files[doc_id] = name
+            listing.append({"file": name, "doc_id": doc_id, "path": entry.path, "indexed_at": entry.indexed_at,
+                            "chunk_ids": list(entry.chunk_ids)})
+        if wrote:
+            _sync_dir(folder)
+        return listing
 
     @classmethod
     def load(cls, root: Path, fingerprint: dict | None = None) -> Store:
@@ -264,10 +307,10 @@ class Store:
             raise IndexMissingError(f"no index in {root}/; build it with `qa index`")
         folder = root / generation
         meta = json.loads((folder / _META).read_text(encoding="utf-8"))
-        if meta.get("format") != FORMAT:
+        if meta.get("format") not in _READ_FORMATS:
             raise IndexMismatchError(
-                f"the index in {root}/ has format {meta.get('format')}, this version reads {FORMAT}; "
-                "rebuild it with `qa index --rebuild`")
+                f"the index in {root}/ has format {meta.get('format')}, this version reads "
+                f"{' and '.join(map(str, _READ_FORMATS))}; rebuild it with `qa index --rebuild`")
         if fingerprint is not None and meta["fingerprint"] != fingerprint:
             differences = ", ".join(
                 f"{key}: index has {meta['fingerprint'].get(key)!r}, settings say {value!r}"
@@ -276,21 +319,27 @@ class Store:
                 f"the index in {root}/ was built with other settings ({differences}); "
                 "rebuild it with `qa index --rebuild` or use the settings it was built with")
         index = faiss.deserialize_index(np.fromfile(folder / _VECTORS, dtype=np.uint8))
-        entries = {item["document"]["doc_id"]: _entry(item) for item in meta["documents"]}
+        if meta["format"] == 2:
+            entries = {item["document"]["doc_id"]: _entry(item) for item in meta["documents"]}
+            files = {}
+        else:
+            entries = {item["doc_id"]: _entry(_listed(item, root / _DOCUMENTS)) for item in meta["documents"]}
+            files = {item["doc_id"]: item["file"] for item in meta["documents"]}
         store = cls(meta["fingerprint"], index, entries, meta["next_id"], meta["built_at"])
         store.generation = generation
+        store._files = files
         if len(store._owners) != index.ntotal:
             raise IndexMismatchError(f"the index in {root}/ is inconsistent; rebuild it with "
                                      "`qa index --rebuild`")
         return store
 
-    def _meta(self) -> dict:
+    def _meta(self, listing: list[dict]) -> dict:
         return {
             "format": FORMAT,
             "fingerprint": self.fingerprint,
             "built_at": self.built_at,
             "next_id": self.next_id,
-            "documents": [_entry_json(entry) for entry in self.entries.values()],
+            "documents": listing,
         }
 
 
@@ -355,23 +404,38 @@ def _sync_dir(path: Path) -> None:
         os.close(descriptor)
 
 
-def _prune(root: Path, keep: set) -> None:
+def _prune(root: Path, keep: set, files: set[str]) -> None:
+    """Remove generations other than `keep`, leftovers of killed saves, and document files that
+    neither the new generation (`files`) nor the one before it lists."""
     for child in root.iterdir():
         stale = child.name.startswith("gen-") and child.name not in keep
         if child.is_dir() and (stale or child.name.endswith(".partial")):
             shutil.rmtree(child, ignore_errors=True)
+    for generation in keep:
+        meta = root / str(generation) / _META
+        if generation is not None and meta.is_file():
+            files |= {item["file"] for item in json.loads(meta.read_bytes()).get("documents", []) if "file" in item}
+    for child in (root / _DOCUMENTS).iterdir():
+        if child.name.endswith(".partial") or child.stem not in files:
+            child.unlink(missing_ok=True)
 
 
-def _entry_json(entry: Entry) -> dict:
+def _document_json(entry: Entry) -> dict:
+    """What a document's file under documents/ holds: the document and its chunks' offsets."""
     document = entry.document
     return {
         "document": {**{key: value for key, value in document.__dict__.items() if key != "paragraphs"},
                      "paragraphs": [[p.start, p.end, p.number, p.kind] for p in document.paragraphs]},
-        "path": entry.path,
-        "indexed_at": entry.indexed_at,
-        "chunks": [[cid, chunk.start, chunk.end, chunk.tokens]
-                   for cid, chunk in zip(entry.chunk_ids, entry.chunks, strict=True)],
+        "chunks": [[chunk.start, chunk.end, chunk.tokens] for chunk in entry.chunks],
     }
+
+
+def _listed(item: dict, folder: Path) -> dict:
+    """A document listed in a format 3 store.json, read from its file as format 2 held it inline."""
+    stored = json.loads((folder / f"{item['file']}.json").read_bytes())
+    chunks = [[cid, *offsets] for cid, offsets in zip(item["chunk_ids"], stored["chunks"], strict=True)]
+    return {"document": stored["document"], "path": item["path"], "indexed_at": item["indexed_at"],
+            "chunks": chunks}
 
 
 def _entry(item: dict) -> Entry:

@@ -3,7 +3,6 @@
 import numpy as np
 
 from qa.bm25 import LexicalIndex
-from qa.lexical import terms
 from qa.query import understand
 from qa.retrieve import fuse
 
@@ -16,7 +15,7 @@ CHUNKS = [
 
 
 def index() -> LexicalIndex:
-    return LexicalIndex((100 + n, terms(text)) for n, text in enumerate(CHUNKS))
+    return LexicalIndex.of((100 + n, text) for n, text in enumerate(CHUNKS))
 
 
 def test_rare_words_rank_their_chunk_first():
@@ -39,7 +38,7 @@ def test_allowed_ids_restrict_the_search():
 def test_unknown_and_stop_words_find_nothing():
     assert index().search("zebra xylophone", 5) == []
     assert index().search("what is the", 5) == []
-    assert LexicalIndex([]).search("children", 5) == []
+    assert LexicalIndex.of([]).search("children", 5) == []
 
 
 def test_fusion_rewards_agreement_between_rankings():

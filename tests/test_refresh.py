@@ -132,9 +132,9 @@ def test_a_large_served_store_swaps_at_once_and_builds_bm25_behind(fake_qa, corp
     release = threading.Event()
 
     class SlowIndex(stores.LexicalIndex):
-        def __init__(self, chunks):
+        def __init__(self, *args):
             release.wait(10)
-            super().__init__(chunks)
+            super().__init__(*args)
 
     monkeypatch.setattr(stores, "LexicalIndex", SlowIndex)
     monkeypatch.setattr(stores, "BACKGROUND_LEXICAL", 0)
@@ -152,7 +152,7 @@ def test_a_large_served_store_swaps_at_once_and_builds_bm25_behind(fake_qa, corp
         assert passages and all(p.chunk_id in fresh and p.chunk_id not in latin1 for p in passages)
     assert fake_qa.ask("Who visits Zanzibarian kinship carers?").answers[0].citation.doc_id == "zanzibar"
     release.set()
-    built = fresh._build_lexical()[1]
+    built = fresh._build_lexical()
     assert built is not served_bm25 and fresh.lexical is built
     hits = [cid for cid, _ in built.search("Zanzibarian kinship", 3)]
     assert hits and fresh.passage(hits[0], 0.0).doc_id == "zanzibar"
@@ -206,15 +206,14 @@ def test_a_moved_index_is_used_as_it_is(fake_qa, tmp_path):
 
 
 def test_an_index_that_kept_absolute_paths_moves_too(fake_qa, tmp_path):
-    import json
+    from tests.legacy import as_format_2, write_format_2
 
     fake_qa.refresh()
-    meta = fake_qa.settings.index / fake_qa.store.generation / "store.json"
-    data = json.loads(meta.read_text())
+    data = as_format_2(fake_qa.settings.index)
     corpus = fake_qa.settings.corpus.resolve()
     for item in data["documents"]:  # as indexes were written before paths were relative
         item["path"] = str(corpus / item["document"]["source"])
-    meta.write_text(json.dumps(data))
+    write_format_2(fake_qa.settings.index, data)
     moved = _moved(fake_qa, tmp_path)
     summary = moved.refresh()
     assert not summary.modified and len(moved.store.entries) == 5 and moved.embedder.encoded == []

@@ -98,3 +98,38 @@ def test_above_the_exact_limit_the_index_turns_approximate_and_back(fake_qa, cor
     store = Store.load(fake_qa.settings.index, fake_qa.settings.fingerprint())
     assert isinstance(store.index, faiss.IndexIDMap2) and "latin1" not in store.entries
     assert store.chunk_count == sum(len(entry.chunk_ids) for entry in store.entries.values())
+
+
+def test_a_save_writes_only_the_documents_that_are_new(fake_qa, corpus):
+    fake_qa.refresh()
+    documents = fake_qa.settings.index / "documents"
+    before = {path.name: path.stat().st_mtime_ns for path in documents.iterdir()}
+    assert len(before) == len(fake_qa.store.entries)
+    (corpus / "extra.txt").write_text("Another report about adoption and the agency's panel.")
+    fake_qa.refresh()
+    after = {path.name: path.stat().st_mtime_ns for path in documents.iterdir()}
+    assert len(after) == len(before) + 1 and all(after[name] == stamp for name, stamp in before.items())
+    # A removed report's file goes once no kept generation lists it; a killed write's leftover goes too.
+    (documents / ".0123.partial").write_bytes(b"{trunc")
+    latin1 = f"{fake_qa.store._files['latin1']}.json"
+    (corpus / "latin1.txt").unlink()
+    fake_qa.refresh()
+    assert latin1 in after and (documents / latin1).exists()  # the previous generation lists it
+    (corpus / "extra.txt").unlink()
+    fake_qa.refresh()
+    assert {path.name for path in documents.iterdir()} == set(after) - {latin1}  # extra.txt: listed before
+    assert Store.load(fake_qa.settings.index).entries == fake_qa.store.entries
+
+
+def test_an_index_of_format_2_is_read_and_saved_as_format_3(fake_qa, corpus):
+    from tests.legacy import as_format_2, write_format_2
+
+    fake_qa.refresh()
+    entries = fake_qa.store.entries
+    write_format_2(fake_qa.settings.index, as_format_2(fake_qa.settings.index))
+    assert Store.load(fake_qa.settings.index).entries == entries
+    (corpus / "extra.txt").write_text("Another report about adoption.")
+    fake_qa.refresh()
+    meta = json.loads((fake_qa.settings.index / fake_qa.store.generation / "store.json").read_text())
+    assert meta["format"] == 3 and len(list((fake_qa.settings.index / "documents").iterdir())) == len(entries) + 1
+    assert Store.load(fake_qa.settings.index).entries == fake_qa.store.entries
