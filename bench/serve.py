@@ -132,6 +132,7 @@ def main() -> None:
         began = time.perf_counter()
         with Server(folder / "corpus", folder / "index") as server:
             _, first = server.ask(asked[0])
+            peaks = {"first answer": peak_rss(server)}
             print(f"qa serve: start to first answer {time.perf_counter() - began:.1f} s "
                   f"({server.request('GET', '/api/health')[1]['chunks']:,} chunks)")
             timings = []
@@ -142,6 +143,7 @@ def main() -> None:
                     assert status == 200
                     timings.append((time.perf_counter() - start) * 1000)
             print(f"one client, {len(timings)} questions: {percentiles(timings)}")
+            peaks["one client"] = peak_rss(server)
             refreshes = [refresh_to_answer(server, n) for n in range(3)]
             print("one new report (Worcestershire 2023, renamed): reply to the upload in "
                   + ", ".join(f"{upload:.2f}" for upload, _ in refreshes) + " s; first answer citing it after "
@@ -154,11 +156,14 @@ def main() -> None:
                 back_to_back.append(time.perf_counter() - began)
             print("five uploads one after another, no other load: "
                   + ", ".join(f"{seconds:.2f}" for seconds in back_to_back) + " s")
+            peaks["uploads"] = peak_rss(server)
             for users in (8, 32):
                 for uploading in (False, True):
                     label = "while uploading" if uploading else "idle"
                     print(f"{users} users, {label}: {load(server, users, args.seconds, asked, uploading)}")
-            print(f"peak RSS of qa serve: {peak_rss(server):.2f} GB")
+                    peaks[f"{users} users {label}"] = peak_rss(server)
+            print(f"peak RSS of qa serve: {peak_rss(server):.2f} GB (after "
+                  + ", ".join(f"{phase} {gb:.2f}" for phase, gb in peaks.items()) + ")")
 
 
 if __name__ == "__main__":

@@ -18,6 +18,9 @@ import numpy as np
 
 from qa.lexical import terms
 
+# Scores computed at a time when the index is built.
+_BLOCK = 1 << 18
+
 
 class Vocabulary:
     """Term ids, shared by a store and the stores that follow it; terms are only ever added."""
@@ -76,10 +79,11 @@ class LexicalIndex:
         self.vocabulary = vocabulary
         self._rows = {int(cid): row for row, cid in enumerate(self.ids)}
         starts = np.cumsum([0] + [len(c.lengths) for c in counts])[:-1]
-        rows = np.concatenate([c.chunks + start for c, start in zip(counts, starts, strict=True)] or [np.zeros(0)])
-        columns = np.concatenate([c.terms for c in counts] or [np.zeros(0, dtype=np.int32)])
-        tf = np.concatenate([c.counts for c in counts] or [np.zeros(0)]).astype(np.float64)
-        lengths = np.concatenate([c.lengths for c in counts] or [np.zeros(0)]).astype(np.float64)
+        empty = np.zeros(0, dtype=np.int32)
+        rows = np.concatenate([c.chunks + np.int32(start) for c, start in zip(counts, starts, strict=True)] or [empty])
+        columns = np.concatenate([c.terms for c in counts] or [empty])
+        tf = np.concatenate([c.counts for c in counts] or [empty])
+        lengths = np.concatenate([c.lengths for c in counts] or [empty])
         if len(lengths) != len(self.ids):
             raise ValueError(f"{len(self.ids)} chunk ids for {len(lengths)} chunks")
         width = len(vocabulary)
@@ -87,11 +91,16 @@ class LexicalIndex:
         count = len(self.ids)
         idf = np.log(1 + (count - frequencies + 0.5) / (frequencies + 0.5)).astype(np.float32)
         average = lengths.mean() if count else 1.0
-        rows = rows.astype(np.int64)
-        scores = idf[columns] * (tf / (k1 * ((1 - b) + b * lengths[rows] / average) + tf))
+        # Column by column (term by term), as a question reads them.
         order = np.argsort(columns, kind="stable")
-        self._scores = scores[order].astype(np.float32)
         self._chunks = rows[order]
+        self._scores = np.empty(len(order), dtype=np.float32)
+        for start in range(0, len(order), _BLOCK):  # a block at a time: little memory besides the result
+            part = order[start:start + _BLOCK]
+            frequency = tf[part].astype(np.float64)
+            # idf x tf / (k1 (1 - b + b length / average) + tf), in float64 as bm25s computed it.
+            norm = k1 * ((1 - b) + b * lengths[self._chunks[start:start + _BLOCK]] / average) + frequency
+            self._scores[start:start + _BLOCK] = idf[columns[part]] * (frequency / norm)
         self._starts = np.concatenate([[0], np.cumsum(frequencies)])
 
     @classmethod

@@ -183,9 +183,11 @@ def _refresh_in_background(qa: QA) -> None:
 def _serve(qa: QA, args) -> int:
     from waitress import create_server
 
+    from qa.runtime import return_large_blocks
     from qa.watch import CorpusWatcher
     from web import create_app
 
+    return_large_blocks()
     if qa.index_exists():
         # Answer from the index on disk at once; what changed in the corpus meanwhile is picked up
         # in the background (from the loaded index, not a second copy) and swapped in when ready.

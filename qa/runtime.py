@@ -1,7 +1,10 @@
-"""onnxruntime sessions for the shipped int8 models (the embedder and the span reader)."""
+"""onnxruntime sessions for the shipped int8 models (the embedder and the span reader), and how a
+long-running process gives memory back."""
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import threading
 from pathlib import Path
 
@@ -35,3 +38,22 @@ def cpu_session(model: Path, threads: int, missing: str) -> Session:
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
     return Session(onnxruntime.InferenceSession(str(model), options, providers=["CPUExecutionProvider"]))
+
+
+# glibc's mallopt parameters (malloc.h).
+_M_MMAP_THRESHOLD = -3
+_MMAP_THRESHOLD = 1 << 20
+
+
+def return_large_blocks() -> bool:
+    """Have glibc give every allocation of 1 MB or more its own mapping, returned to the system when
+    freed. By default the threshold rises to the largest block freed so far (up to 32 MB), so a
+    server's refreshes leave their arrays on the heap, where the next ones fragment it: on the full
+    collection, eight uploads raised the peak RSS from 0.52 to 0.99 GB with the default, to 0.79 GB
+    with this. Returns whether the C library took it (False elsewhere than glibc)."""
+    name = ctypes.util.find_library("c")
+    try:
+        mallopt = ctypes.CDLL(name).mallopt
+    except (OSError, AttributeError, TypeError):
+        return False
+    return bool(mallopt(_M_MMAP_THRESHOLD, _MMAP_THRESHOLD))

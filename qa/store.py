@@ -268,7 +268,8 @@ class Store:
         staging = root / f".{generation}.partial"
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir()
-        _write(staging / _VECTORS, faiss.serialize_index(self.index).tobytes())
+        faiss.write_index(self.index, str(staging / _VECTORS))  # straight to the file: no copy in memory
+        _sync_file(staging / _VECTORS)
         _write(staging / _META, json.dumps(self._meta(listing), ensure_ascii=False).encode("utf-8"))
         _sync_dir(staging)
         os.rename(staging, root / generation)
@@ -318,7 +319,7 @@ class Store:
             raise IndexMismatchError(
                 f"the index in {root}/ was built with other settings ({differences}); "
                 "rebuild it with `qa index --rebuild` or use the settings it was built with")
-        index = faiss.deserialize_index(np.fromfile(folder / _VECTORS, dtype=np.uint8))
+        index = faiss.read_index(str(folder / _VECTORS))
         if meta["format"] == 2:
             entries = {item["document"]["doc_id"]: _entry(item) for item in meta["documents"]}
             files = {}
@@ -393,6 +394,11 @@ def _write(path: Path, data: bytes) -> None:
     with open(path, "wb") as handle:
         handle.write(data)
         handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _sync_file(path: Path) -> None:
+    with open(path, "rb") as handle:
         os.fsync(handle.fileno())
 
 
