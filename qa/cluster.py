@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 from collections.abc import Iterable, Iterator
 
 from qa.chunk import Chunker, make_chunker
@@ -27,6 +28,8 @@ TRIES = 4
 # Tasks queued per CPU of the cluster, so that no worker waits between tasks.
 QUEUED_PER_CPU = 2
 LOCAL = "local"
+# How long to wait for a cluster's head to answer before saying it cannot be reached.
+CONNECT_SECONDS = 10
 
 # This worker process's models, by the settings they were made from.
 _models: dict[str, tuple[Chunker, Embedder]] = {}
@@ -53,6 +56,7 @@ class RayIndexer:
                 ray.shutdown()
 
     def _connect(self, ray) -> None:
+        _check_reachable(self.address)
         try:
             ray.init(address=self.address, include_dashboard=False, logging_level=logging.WARNING,
                      log_to_driver=False)
@@ -141,6 +145,17 @@ def _worker_failures(ray) -> tuple[type[Exception], ...]:
     errors = ray.exceptions
     return tuple(getattr(errors, name) for name in ("WorkerCrashedError", "NodeDiedError", "OutOfMemoryError")
                  if hasattr(errors, name))
+
+
+def _check_reachable(address: str) -> None:
+    """Refuse at once a HOST:PORT nothing answers on (Ray itself retries for minutes)."""
+    host, _, port = address.rpartition(":")
+    if "://" in address or not host or not port.isdigit():
+        return
+    try:
+        socket.create_connection((host, int(port)), timeout=CONNECT_SECONDS).close()
+    except OSError as error:
+        raise ConfigError(f"cannot reach the Ray cluster at {address}: {error.strerror or error}") from None
 
 
 def _import_ray():

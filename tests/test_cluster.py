@@ -99,7 +99,8 @@ def _refresh_killing_a_worker(qa: QA, address: str):
     return summary
 
 
-def test_qa_index_on_a_local_ray_writes_the_index_a_local_run_writes(tmp_path, reports, local, capsys):
+def test_qa_index_on_a_local_ray_writes_the_index_a_local_run_writes(tmp_path, reports, local, capsys,
+                                                                     monkeypatch):
     shutil.copytree(reports, tmp_path / "corpus")
     code = main(["index", "--ray", "--corpus", str(tmp_path / "corpus"), "--index", str(tmp_path / "index")])
     printed = capsys.readouterr().out
@@ -107,6 +108,21 @@ def test_qa_index_on_a_local_ray_writes_the_index_a_local_run_writes(tmp_path, r
     assert_same_index(tmp_path / "index", local[0])
     for source, reason in local[1]:
         assert f"skipped {source}: {reason}" in printed
+
+    # QA_RAY_ADDRESS alone sends `qa index` to Ray too.
+    shutil.copy(SAMPLES / "worcestershire-inspection-2019.txt", tmp_path / "corpus")
+    monkeypatch.setenv("QA_RAY_ADDRESS", "local")
+    assert main(["index", "--corpus", str(tmp_path / "corpus"), "--index", str(tmp_path / "index")]) == 0
+    printed = capsys.readouterr().out
+    assert "added 1," in printed and f"on Ray (local): {1 + len(local[1])} reports in 1 task" in printed
+
+
+def test_an_unreachable_cluster_is_a_clear_error_and_leaves_the_index(tmp_path, reports, capsys):
+    shutil.copytree(reports, tmp_path / "corpus")
+    code = main(["index", "--ray", "127.0.0.1:9", "--corpus", str(tmp_path / "corpus"),
+                 "--index", str(tmp_path / "index")])
+    assert code != 0 and "cannot reach the Ray cluster at 127.0.0.1:9" in capsys.readouterr().err
+    assert not (tmp_path / "index" / "CURRENT").exists()
 
 
 def test_a_two_node_cluster_writes_the_same_index_with_one_model_per_worker(tmp_path, reports, local, two_nodes,
