@@ -58,12 +58,18 @@ def new_report(n: int) -> bytes:
     return REPORT.read_bytes().replace(b"Worcestershire", name(n).encode())
 
 
-def refresh_to_answer(server: Server, n: int) -> tuple[float, float]:
-    """Seconds from sending report n to the upload's reply, and to a reply citing it."""
+def upload(server: Server, n: int) -> float:
+    """Seconds from sending report n to the upload's reply."""
     began = time.perf_counter()
     status, body = server.upload(f"benchshire-{n}.txt", new_report(n))
     assert status == 200, body
-    uploaded = time.perf_counter() - began
+    return time.perf_counter() - began
+
+
+def refresh_to_answer(server: Server, n: int) -> tuple[float, float]:
+    """Seconds from sending report n to the upload's reply, and to a reply citing it."""
+    began = time.perf_counter()
+    uploaded = upload(server, n)
     while True:
         _, reply = server.ask(f"What must {name(n)} improve?")
         cited = reply.get("answers") or reply.get("closest") or []
@@ -148,12 +154,7 @@ def main() -> None:
             print("one new report (Worcestershire 2023, renamed): reply to the upload in "
                   + ", ".join(f"{upload:.2f}" for upload, _ in refreshes) + " s; first answer citing it after "
                   + ", ".join(f"{answer:.2f}" for _, answer in refreshes) + " s")
-            back_to_back = []
-            for n in range(100, 105):  # each sent as soon as the reply to the one before came
-                began = time.perf_counter()
-                status, body = server.upload(f"benchshire-{n}.txt", new_report(n))
-                assert status == 200, body
-                back_to_back.append(time.perf_counter() - began)
+            back_to_back = [upload(server, n) for n in range(100, 105)]  # each as soon as the last replied
             print("five uploads one after another, no other load: "
                   + ", ".join(f"{seconds:.2f}" for seconds in back_to_back) + " s")
             peaks["uploads"] = peak_rss(server)

@@ -31,8 +31,8 @@ LOCAL = "local"
 # How long to wait for a cluster's head to answer before saying it cannot be reached.
 CONNECT_SECONDS = 10
 
-# This worker process's models, by the settings they were made from.
-_models: dict[str, tuple[Chunker, Embedder]] = {}
+# This worker process's models, by the settings and threads they were made with.
+_models: dict[tuple[Settings, int], tuple[Chunker, Embedder]] = {}
 
 
 class RayIndexer:
@@ -114,7 +114,7 @@ def index_batch(settings: Settings, jobs: list[Job], threads: int) -> tuple[list
     stage, the worker (node, pid) and whether the models were built for this task."""
     import ray
 
-    key = repr(sorted(settings.fingerprint().items()))
+    key = (settings, threads)
     loaded = key not in _models
     if loaded:
         embedder = make_embedder(settings, threads=threads)

@@ -123,7 +123,7 @@ def index_reports(jobs: Iterable[Job], chunker: Chunker, embedder: Embedder, tim
             with timings.stage("chunk"):
                 chunks = chunker.chunk(document)
         except (ReportError, OSError) as error:
-            outcomes.append(Outcome(reason=reason_of(error)))
+            outcomes.append(Outcome(reason=_reason(error)))
             continue
         with timings.stage("embed"):
             vectors = embedder.encode([document.text[c.start:c.end] for c in chunks])
@@ -165,8 +165,7 @@ def refresh(store: Store, roots: list[Path], corpus: Path, indexer: Indexer,
     outcomes = indexer(jobs, summary)
     for where, outcome in zip(placed, outcomes, strict=True):
         if outcome.document is None:
-            log.warning("skipped %s: %s", where.source, outcome.reason)
-            summary.skipped.append((where.source, outcome.reason))
+            _skip(summary, where.source, outcome.reason)
             continue
         pending.append(_Pending(outcome.document, where.path, outcome.chunks, outcome.vectors))
         (summary.changed if where.changed else summary.added).append(where.source)
@@ -207,8 +206,7 @@ def _jobs(store: Store, files: dict[str, Path], corpus: Path, indexed: dict, gon
             doc_id = previous.document.doc_id if previous else _unique_id(make_doc_id(relative), path, taken)
             taken[doc_id] = path
         except (ReportError, OSError) as error:
-            log.warning("skipped %s: %s", source, reason_of(error))
-            summary.skipped.append((source, reason_of(error)))
+            _skip(summary, source, _reason(error))
             continue
         if moved is not None:
             document, chunks = rename(moved, doc_id, source, path)
@@ -219,7 +217,12 @@ def _jobs(store: Store, files: dict[str, Path], corpus: Path, indexed: dict, gon
         yield Job(report, doc_id, source)
 
 
-def reason_of(error: ReportError | OSError) -> str:
+def _skip(summary: RefreshSummary, source: str, reason: str) -> None:
+    log.warning("skipped %s: %s", source, reason)
+    summary.skipped.append((source, reason))
+
+
+def _reason(error: ReportError | OSError) -> str:
     """Why a report was skipped, in words."""
     return error.strerror if isinstance(error, OSError) and error.strerror else str(error)
 

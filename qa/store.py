@@ -277,7 +277,7 @@ class Store:
         os.replace(root / f".{_POINTER}.partial", root / _POINTER)
         _sync_dir(root)
         self.generation = generation
-        _prune(root, keep={generation, current}, files={item["file"] for item in listing})
+        _prune(root, generation, current, files={item["file"] for item in listing})
 
     def _save_documents(self, folder: Path) -> list[dict]:
         """Write the documents not yet on disk (each under the hash of its content, through a
@@ -410,17 +410,16 @@ def _sync_dir(path: Path) -> None:
         os.close(descriptor)
 
 
-def _prune(root: Path, keep: set, files: set[str]) -> None:
-    """Remove generations other than `keep`, leftovers of killed saves, and document files that
-    neither the new generation (`files`) nor the one before it lists."""
+def _prune(root: Path, generation: str, previous: str | None, files: set[str]) -> None:
+    """Remove generations but the new one and the one before it, leftovers of killed saves, and
+    document files that neither the new generation (its `files`) nor the previous one lists."""
     for child in root.iterdir():
-        stale = child.name.startswith("gen-") and child.name not in keep
+        stale = child.name.startswith("gen-") and child.name not in (generation, previous)
         if child.is_dir() and (stale or child.name.endswith(".partial")):
             shutil.rmtree(child, ignore_errors=True)
-    for generation in keep:
-        meta = root / str(generation) / _META
-        if generation is not None and meta.is_file():
-            files |= {item["file"] for item in json.loads(meta.read_bytes()).get("documents", []) if "file" in item}
+    meta = root / str(previous) / _META
+    if previous is not None and meta.is_file():  # a format 2 generation lists no files
+        files |= {item["file"] for item in json.loads(meta.read_bytes())["documents"] if "file" in item}
     for child in (root / _DOCUMENTS).iterdir():
         if child.name.endswith(".partial") or child.stem not in files:
             child.unlink(missing_ok=True)
