@@ -60,7 +60,7 @@ def main() -> None:
                 row.answer.citation.paragraph) if not unanswerable else False
             # Only answered rows show an answer with its score: the reliability is theirs.
             records.append({"unanswerable": unanswerable, "answered": row.answer is not None,
-                            "score": row.score if row.answer else None, "candidate_hit1": right, "hit1": right})
+                            "score": row.score if row.answer else None, "candidate_right": right, "hit1": right})
             if not unanswerable:
                 break
     answerable = [r for r in records if not r["unanswerable"]]

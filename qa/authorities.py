@@ -10,6 +10,14 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
+
+from qa.lexical import STOPWORDS
+from qa.spelling import allowed_edits, is_word
 
 
 @functools.lru_cache(maxsize=4096)
@@ -19,7 +27,7 @@ def authority_key(name: str) -> str:
     name = " ".join(re.findall(r"[a-z0-9]+", name))
     # "City of London" keeps its "city of": "london" alone would be any question about London.
     name = re.sub(r"^(?:the )?(?:(?:metropolitan borough|london borough|royal borough|borough|city(?! of london\b)|"
-                  r"county|council) of )?(?:the )?", "", name)
+                  r"county|council) of |(?:lb|rb|lbc) )?(?:the )?", "", name)
     return re.sub(r"(?: city of| metropolitan| borough| city| county| district| unitary authority| local authority"
                   r"| children services| mbc| council)*$", "", name)
 
@@ -27,12 +35,12 @@ def authority_key(name: str) -> str:
 # Canonical name: other names (before authority_key folds "council", "city of", "&" and the like);
 # "Stoke-onTrent" and the like are how some reports' text lost a hyphen at a line end.
 _AUTHORITIES: dict[str, tuple[str, ...]] = {
-    "Barking and Dagenham": ("Barking",), "Barnet": (), "Barnsley": (),
+    "Barking and Dagenham": ("Barking", "LBBD"), "Barnet": (), "Barnsley": (),
     "Bath and North East Somerset": ("BANES", "B&NES", "BaNES", "Bath & NE Somerset"),
-    "Bedford": ("Bedford Borough",), "Bexley": (), "Birmingham": ("Birmingham Children's Trust",),
+    "Bedford": ("Bedford Borough",), "Bexley": (), "Birmingham": ("Birmingham Children's Trust", "Brum"),
     "Blackburn with Darwen": ("Blackburn",), "Blackpool": (), "Bolton": (),
     "Bournemouth, Christchurch and Poole": ("BCP", "Bournemouth Christchurch Poole", "Bournemouth", "Poole"),
-    "Bracknell Forest": ("Bracknell",), "Bradford": (), "Brent": (), "Brighton and Hove": ("Brighton",),
+    "Bracknell Forest": ("Bracknell",), "Bradford": (), "Brent": (), "Brighton and Hove": ("Brighton", "BHCC"),
     "Bristol": ("City of Bristol", "Bristol City"), "Bromley": (), "Buckinghamshire": ("Bucks",),
     "Bury": (), "Calderdale": (), "Cambridgeshire": ("Cambs",), "Camden": (),
     "Central Bedfordshire": ("Central Beds",), "Cheshire East": (),
@@ -40,10 +48,10 @@ _AUTHORITIES: dict[str, tuple[str, ...]] = {
     "Croydon": (), "Cumberland": (), "Darlington": (), "Derby": (), "Derbyshire": (), "Devon": (),
     "Doncaster": ("Doncaster Children's Services Trust",), "Dorset": (), "Dudley": (),
     "Durham": ("County Durham",), "Ealing": (), "East Riding of Yorkshire": ("East Riding",),
-    "East Sussex": (), "Enfield": (), "Essex": (), "Gateshead": (), "Gloucestershire": ("Glos",),
+    "East Sussex": (), "Enfield": (), "Essex": (), "Gateshead": (), "Gloucestershire": ("Glos", "Gloucs"),
     "Greenwich": ("Royal Borough of Greenwich",), "Hackney": (), "Halton": (),
     "Hammersmith and Fulham": ("Hammersmith", "LBHF"), "Hampshire": ("Hants",), "Haringey": (),
-    "Harrow": (), "Hartlepool": (), "Havering": (), "Herefordshire": ("County of Herefordshire",),
+    "Harrow": (), "Hartlepool": (), "Havering": (), "Herefordshire": ("County of Herefordshire", "Hereford"),
     "Hertfordshire": ("Herts",), "Hillingdon": (), "Hounslow": (), "Isle of Wight": ("IoW",),
     "Isles of Scilly": ("Scilly",), "Islington": (),
     "Kensington and Chelsea": ("RBKC", "Kensington"), "Kent": (),
@@ -55,7 +63,7 @@ _AUTHORITIES: dict[str, tuple[str, ...]] = {
     "Milton Keynes": (), "Newcastle upon Tyne": ("Newcastle",), "Newham": (), "Norfolk": (),
     "North East Lincolnshire": ("North East Lincs", "NE Lincolnshire", "NE Lincs"),
     "North Lincolnshire": ("North Lincs",), "North Northamptonshire": ("North Northants",),
-    "North Somerset": (), "North Tyneside": (), "North Yorkshire": (), "Northumberland": (),
+    "North Somerset": (), "North Tyneside": (), "North Yorkshire": ("North Yorks", "NYCC"), "Northumberland": (),
     "Nottingham": (), "Nottinghamshire": ("Notts",), "Oldham": (), "Oxfordshire": ("Oxon",),
     "Peterborough": (), "Plymouth": (), "Portsmouth": (), "Reading": ("Brighter Futures for Children",),
     "Redbridge": (), "Redcar and Cleveland": ("Redcar",), "Richmond upon Thames": ("Richmond",),
@@ -66,7 +74,7 @@ _AUTHORITIES: dict[str, tuple[str, ...]] = {
     "Staffordshire": ("Staffs",), "Stockport": (), "Stockton-on-Tees": ("Stockton", "Stockton-onTees"),
     "Stoke-on-Trent": ("Stoke", "Stoke-onTrent"), "Suffolk": (), "Sunderland": ("Together for Children",), "Surrey": (),
     "Sutton": (), "Swindon": (), "Tameside": (), "Telford and Wrekin": ("Telford",), "Thurrock": (),
-    "Torbay": (), "Tower Hamlets": (), "Trafford": (), "Wakefield": (), "Walsall": (),
+    "Torbay": (), "Tower Hamlets": ("LBTH",), "Trafford": (), "Wakefield": (), "Walsall": (),
     "Waltham Forest": (), "Wandsworth": (), "Warrington": (), "Warwickshire": (),
     "West Berkshire": (), "West Northamptonshire": ("West Northants",), "West Sussex": (),
     "Westminster": (), "Westmorland and Furness": ("Westmorland",), "Wigan": (), "Wiltshire": ("Wilts",),
@@ -79,15 +87,41 @@ _AUTHORITIES: dict[str, tuple[str, ...]] = {
 _TRUST = re.compile(r" (?:children (?:and families )?trust|children services trust)$")
 
 
+# Compass words: a name that differs from another only in these is another authority ("East Sussex").
+_COMPASS = {"north": "n", "south": "s", "east": "e", "west": "w", "central": "c"}
+
+
+def short_forms(name: str) -> tuple[str, ...]:
+    """Forms people write a name in besides the table's: its initials around "and" or "with" ("H&F",
+    "R&C", "B&NES", "CW&C", "BwD") and its compass words cut to a letter ("NE Lincolnshire", "W Sussex")."""
+    forms = []
+    for joint, mark in ((" and ", "&"), (" with ", "w")):
+        parts = name.split(joint)
+        if len(parts) > 1:
+            forms.append(mark.join("".join(word[0] for word in part.split()).upper() for part in parts))
+    words = name.split()
+    cut = next(i for i, word in enumerate(words + [""]) if word.lower() not in _COMPASS)
+    if 0 < cut < len(words):
+        forms.append("".join(_COMPASS[word.lower()] for word in words[:cut]).upper() + " " + " ".join(words[cut:]))
+    return tuple(forms)
+
+
 @functools.lru_cache(maxsize=1)
 def _names() -> dict[str, str]:
-    """Every folded name or alias: the key of its canonical name."""
-    names = {}
+    """Every folded name, alias and short form: the key of its canonical name. A short form that
+    two authorities share stands for neither."""
+    names: dict[str, str] = {}
     for canonical, aliases in _AUTHORITIES.items():
         key = authority_key(canonical)
         for name in (canonical, *aliases):
             names[authority_key(name)] = key
-    return names
+    shared: set[str] = set()
+    for canonical in _AUTHORITIES:
+        for form in map(authority_key, short_forms(canonical)):
+            if form in names and names[form] != authority_key(canonical):
+                shared.add(form)
+            names.setdefault(form, authority_key(canonical))
+    return {name: key for name, key in names.items() if name not in shared}
 
 
 @functools.lru_cache(maxsize=4096)
@@ -108,6 +142,16 @@ def display(key: str) -> str | None:
     return None
 
 
+def canonical_names() -> tuple[str, ...]:
+    """The canonical name of every authority of the table."""
+    return tuple(_AUTHORITIES)
+
+
+def aliases_of(name: str) -> tuple[str, ...]:
+    """The table's other names for the authority of canonical name `name`."""
+    return _AUTHORITIES.get(name, ())
+
+
 def aliases() -> dict[str, str]:
     """Every folded name and alias of the table, with the key of the authority it stands for."""
     return dict(_names())
@@ -124,3 +168,105 @@ def find(text: str) -> str | None:
         if at >= 0 and (best is None or (at, -len(name)) < best[:2]):
             best = (at, -len(name), key)
     return best[2] if best else None
+
+
+@dataclass(frozen=True)
+class Named:
+    """The authorities a text names: `keys` by any of their names or a close misspelling of one
+    ("knowsly", "warington", "tower hamlts"), longest name first, with `mentions`, the names as
+    folded in the text; and `could_mean`, the authorities that a name it does not make out could
+    stand for (a misspelling close to two names, "Sussex", "Tyneside"), when it names none."""
+
+    keys: tuple[str, ...] = ()
+    mentions: tuple[str, ...] = ()
+    could_mean: tuple[str, ...] = ()
+
+
+# Words of several authorities' names that a text says without meaning any one of them.
+_GENERIC = frozenset(("london", "city", "forest", "riding", "upon", "with", "and", "of", "on", "the"))
+
+
+def named_in(text: str, keys: Iterable[str]) -> Named:
+    """The authorities of `keys` (canonical keys; table names beside them are also known by all
+    the table's names) that `text` names, exactly or misspelt. Longer runs of words are read
+    first, so that a misspelt long name is not taken for a short one inside it ("Bath and Norh East
+    Somerset" is not Somerset)."""
+    keys = set(keys)
+    names = {name: key for name, key in _names().items() if key in keys} | {key: key for key in keys}
+    by_size: dict[int, list[str]] = {}
+    for name in names:
+        if len(name) >= 4:
+            by_size.setdefault(len(name.split()), []).append(name)
+    words = authority_key(text).split()
+    taken = [False] * len(words)
+    found: list[str] = []
+    mentions: list[str] = []
+    unsure: list[str] = []
+    for size in range(max(by_size, default=0) + 1, 0, -1):
+        for at in range(len(words) - size + 1):
+            window = words[at:at + size]
+            typed = " ".join(window)
+            if any(taken[at:at + size]):
+                continue
+            if typed in names and len(typed) >= 3 and typed not in STOPWORDS:
+                matches = {names[typed]}
+            elif all(is_word(word) or len(word) < 3 for word in window):
+                continue
+            else:
+                matches = _nearest(typed, by_size, names)
+            if not matches:
+                continue
+            taken[at:at + size] = [True] * size
+            if len(matches) == 1:
+                mentions.append(typed)
+                found.extend(key for key in matches if key not in found)
+            else:
+                unsure.extend(sorted(key for key in matches if key not in unsure))
+    if not found and not unsure:
+        unsure = _parts_named(words, names)
+    return Named(tuple(found), tuple(mentions), () if found else tuple(unsure))
+
+
+def _nearest(typed: str, by_size: dict[int, list[str]], names: dict[str, str]) -> set[str]:
+    """The authorities of the names (of a word more or fewer than `typed`) nearest to `typed`
+    within a typo's edits, starting with its letter and agreeing on compass words."""
+    size = len(typed.split())
+    choices = [name for n in (size - 1, size, size + 1) for name in by_size.get(n, ())
+               if name[0] == typed[0] and _same_compass(typed, name)]
+    hits = process.extract(typed, choices, scorer=DamerauLevenshtein.distance, limit=None,
+                           score_cutoff=allowed_edits(len(typed.replace(" ", ""))))
+    hits = [(name, distance) for name, distance, _ in hits if distance <= allowed_edits(len(name.replace(" ", "")))]
+    if not hits:
+        return set()
+    nearest = min(distance for _, distance in hits)
+    return {names[name] for name, distance in hits if distance == nearest}
+
+
+def _same_compass(typed: str, name: str) -> bool:
+    """Whether a typed name could be `name` by its compass words: it has none that `name` lacks,
+    and each of the name's is in it, misspelt at most by a letter where the two have as many
+    words ("west sussex" is not a misspelling of "east sussex"; "cenrral bedfordshire" is one of
+    "central bedfordshire")."""
+    written, words = typed.split(), name.split()
+    if any(word in _COMPASS and word not in words for word in written):
+        return False
+    if len(written) == len(words):
+        return all(DamerauLevenshtein.distance(a, b) <= 1 for a, b in zip(written, words, strict=True) if b in _COMPASS)
+    return all(word in typed for word in words if word in _COMPASS)
+
+
+def _parts_named(words: list[str], names: dict[str, str]) -> list[str]:
+    """The authorities whose canonical names share a distinctive word with `words` ("sussex": East
+    Sussex and West Sussex), when two or more do."""
+    owners: dict[str, set[str]] = {}
+    for name, key in names.items():
+        if display(key) is not None and authority_key(display(key)) != name:
+            continue  # an alias ("Birmingham Children's Trust"), not a canonical name
+        for part in name.split():
+            if len(part) >= 5 and part not in _COMPASS and part not in _GENERIC:
+                owners.setdefault(part, set()).add(key)
+    found: list[str] = []
+    for word in words:
+        if len(owners.get(word, ())) > 1:
+            found.extend(sorted(key for key in owners[word] if key not in found))
+    return found

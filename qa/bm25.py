@@ -10,6 +10,7 @@ second for the whole collection, and without millions of short-lived strings.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from qa.lexical import terms
+from qa.spelling import Speller
 
 # Scores computed at a time when the index is built.
 _BLOCK = 1 << 18
@@ -37,6 +39,11 @@ class Vocabulary:
         with self._lock:
             ids = self._ids
             return np.fromiter((ids.setdefault(word, len(ids)) for word in words), dtype=np.int32, count=len(words))
+
+    def terms(self) -> list[str]:
+        """Every term, in the order of their ids."""
+        with self._lock:
+            return list(self._ids)
 
     def known(self, words: Iterable[str]) -> list[int]:
         """The ids of the words that have one."""
@@ -139,6 +146,12 @@ class LexicalIndex:
         if mask is not None:
             scores *= mask
         return scores
+
+    @functools.cached_property
+    def speller(self) -> Speller:
+        """Corrects misspelt words of a question against the terms of these chunks."""
+        width = len(self._starts) - 1
+        return Speller(self.vocabulary.terms()[:width], np.diff(self._starts))
 
     def rows(self, cids: Iterable[int]) -> np.ndarray:
         """Where these chunks' scores are in `scores` (-1 for a chunk not indexed)."""

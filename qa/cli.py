@@ -9,15 +9,18 @@ import sys
 import textwrap
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
 from qa.config import MAX_TOP_K, Settings
 from qa.errors import QAError
-from qa.evaluate import evaluate, format_reliability, format_risk_coverage, load_questions, reliability, risk_coverage
+from qa.evaluate import (evaluate, format_by_style, format_reliability, format_risk_coverage, format_side_by_side,
+                         load_questions, reliability, risk_coverage)
 from qa.filters import Filters
 from qa.metadata import KINDS
+from qa.noise import noisy
 from qa.pipeline import QA
 from qa.types import Answer, Reply
 
@@ -88,6 +91,9 @@ def _parser() -> argparse.ArgumentParser:
     score = commands.add_parser("eval", parents=[common], help="score against a question file")
     score.add_argument("file", type=Path)
     score.add_argument("--json", action="store_true", help="print every question's result as JSON")
+    score.add_argument("--tidy-only", action="store_true",
+                       help="score the questions as written only (by default also a noisy variant of them, "
+                            "as people type: qa/noise.py)")
     score.set_defaults(run=_eval)
     return parser
 
@@ -208,22 +214,31 @@ def _serve(qa: QA, args) -> int:
 def _eval(qa: QA, args) -> int:
     items = load_questions(args.file)
     _ensure_index(qa)
-    result = evaluate(qa, items)
+    results = {"tidy": evaluate(qa, items)}
+    if not args.tidy_only:
+        results["noisy"] = evaluate(qa, [noisy(item) for item in items])
     if args.json:
-        print(json.dumps(result, ensure_ascii=False, indent=2))
-    else:
-        for key, value in result["summary"].items():
-            print(f"{key:>14}: {value}")
-        print(f"\nrisk-coverage (answered when score >= threshold; now {qa.settings.threshold}):")
+        print(json.dumps(results, ensure_ascii=False, indent=2))
+        return 0
+    print(format_side_by_side(results))
+    for name, result in results.items():
+        print(f"\nrisk-coverage, {name} (answered when score >= threshold; now {qa.settings.threshold}):")
         print(format_risk_coverage(risk_coverage(result["questions"], np.arange(0.0, 1.0001, 0.05))))
-        print("\nreliability of the score (right: the first answer's paragraph holds the evidence):")
+        print(f"\nreliability of the score, {name} (right: the first answer's paragraph holds the evidence, or "
+              "it holds the gold words and comes from the question's report):")
         print(format_reliability(*reliability(result["questions"])))
+    if "noisy" in results:
+        print("\nnoisy questions by style:")
+        print(format_by_style(results["noisy"]["questions"]))
     return 0
 
 
 def _show(reply: Reply) -> str:
-    lines = []
-    if reply.table is not None:
+    lines = [f"(searched for: {reply.searched_for})"] if reply.searched_for else []
+    if reply.could_mean:
+        lines.append(f"Which authority do you mean? The question's name could be {_either(reply.could_mean)}; "
+                     "ask again with its name.")
+    elif reply.table is not None:
         found = [row for row in reply.table if row.answer]
         lines.append(f"{len(found)} of {len(reply.table)} reports:")
         for row in found:
@@ -236,7 +251,7 @@ def _show(reply: Reply) -> str:
     elif reply.answered:
         for number, answer in enumerate(reply.answers, 1):
             lines += [f"{number}. {answer.text}", *_cite(answer)]
-    if not reply.answered:
+    if not reply.answered and not reply.could_mean:
         lines.append("The reports do not answer this question.")
         if reply.closest:
             lines.append("\nClosest passages (not answers):")
@@ -244,6 +259,11 @@ def _show(reply: Reply) -> str:
                 lines += [f"- {answer.text}", *_cite(answer)]
     lines.append(f"({reply.took_ms:.0f} ms)")
     return "\n".join(lines)
+
+
+def _either(names: Sequence[str]) -> str:
+    """Names as a choice: "A", "A or B", "A, B or C"."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 
 def _cite(answer: Answer) -> list[str]:

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from qa.errors import QAError
-from qa.types import Answer, Reply
+from qa.types import Answer, Document, Reply
 
 _FOLD = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"',
                        "–": "-", "—": "-", "‒": "-", "−": "-"})
@@ -100,6 +100,7 @@ def evaluate(qa, items: list[dict], progress=None) -> dict:
     """Ask every question (follow-ups after their history) and compute the scorecard."""
     qa.warm_up()
     texts = {doc_id: entry.document.text for doc_id, entry in qa.store.entries.items()}
+    reports = Reports([entry.document for entry in qa.store.entries.values()])
     records = []
     for item in items:
         history: list[str] = []
@@ -107,7 +108,7 @@ def evaluate(qa, items: list[dict], progress=None) -> dict:
             qa.ask(earlier, history)
             history.append(earlier)
         reply = qa.ask(item["question"], history)
-        records.append(_score(item, reply, texts))
+        records.append(_score(item, reply, texts, reports))
         if progress:
             progress(records[-1])
     scored = [record for record in records if not record["negative"]]
@@ -115,8 +116,27 @@ def evaluate(qa, items: list[dict], progress=None) -> dict:
             "negatives": [record for record in records if record["negative"]]}
 
 
-def _score(item: dict, reply: Reply, texts: dict[str, str]) -> dict:
+class Reports:
+    """Tells whether an answer comes from a question's report: the same report, or its twin (the
+    same authority's report of the same kind and date, held as PDF and as text)."""
+
+    def __init__(self, documents: Iterable[Document]) -> None:
+        self.by_source = {document.source: document for document in documents}
+        self.by_id = {document.doc_id: document for document in self.by_source.values()}
+
+    def same(self, doc_id: str, source: str | None) -> bool | None:
+        """Whether report `doc_id` is the one at `source` (None when that is not indexed)."""
+        gold = self.by_source.get(source or "")
+        if gold is None:
+            return None
+        found = self.by_id.get(doc_id)
+        return found is not None and (found.doc_id == gold.doc_id or (
+            found.authority, found.kind, found.date) == (gold.authority, gold.kind, gold.date) and bool(gold.date))
+
+
+def _score(item: dict, reply: Reply, texts: dict[str, str], reports: Reports) -> dict:
     record = {"id": item.get("id"), "question": item["question"], "unanswerable": item["unanswerable"],
+              "style": item.get("style"),
               "answered": reply.answered, "took_ms": reply.took_ms, "integrity": integrity(reply, texts),
               "answer": reply.answers[0].text if reply.answers else None,
               "score": reply.answers[0].score if reply.answers else
@@ -129,13 +149,24 @@ def _score(item: dict, reply: Reply, texts: dict[str, str]) -> dict:
         first = reply.answers[:1]
         evidence = item.get("evidence") or ""
         best_passage = (reply.answers or reply.closest)[:1]
+
+        def right(answers: tuple[Answer, ...]) -> bool:
+            """The paragraph holds the evidence, or the answer holds the gold words and comes from
+            the question's report."""
+            return any(holds_evidence(a, evidence) or reports.same(a.citation.doc_id, item.get("file")) is not False
+                       and any(fold(gold) in fold(a.text) for gold in item["answers"]) for a in answers)
+
         record.update(
             # Whether the best passage, answered or not, was right: what a lower threshold would give.
             candidate_hit1=any(holds_evidence(a, evidence) for a in best_passage),
+            candidate_right=right(best_passage),
+            right_report=any(reports.same(a.citation.doc_id, item.get("file")) is not False for a in best_passage),
+            right1=right(first),
             hit1=any(holds_evidence(a, evidence) for a in first),
             hit3=any(holds_evidence(a, evidence) for a in reply.answers[:3]),
             contains1=any(fold(gold) in fold(a.text) for a in first for gold in item["answers"]),
             f1=best(f1_score, fold(first[0].text), map(fold, item["answers"])) if first else 0.0)
+    record["right_answer"] = reply.answered and bool(record.get("right1"))
     return record
 
 
@@ -157,12 +188,16 @@ def summarise(records: list[dict], everything: list[dict] | None = None) -> dict
     latencies = [r["took_ms"] for r in records]
     return {
         "questions": len(records),
+        "right@1": mean(answerable, "right1"),
+        "report@1": mean(answerable, "right_report"),
         "hit@1": mean(answerable, "hit1"),
         "hit@3": mean(answerable, "hit3"),
         "contains@1": mean(answerable, "contains1"),
         "F1@1": mean(answerable, "f1"),
         "abstain": round(float(np.mean([not r["answered"] for r in unanswerable])), 3) if unanswerable else None,
         "false_abstain": round(float(np.mean([not r["answered"] for r in answerable])), 3) if answerable else None,
+        # Of the questions answered, the share whose first answer is right.
+        "answers_right": mean([r for r in records if r["answered"]], "right_answer"),
         "calibration_error": reliability(records)[1] if records else None,
         "integrity": mean(records, "integrity"),
         "p50_ms": round(float(np.percentile(latencies, 50)), 1) if latencies else None,
@@ -176,7 +211,7 @@ def risk_coverage(records: list[dict], thresholds: Iterable[float]) -> list[dict
     answers that are wrong (risk: an unanswerable question answered, or the wrong paragraph cited),
     and abstain / false abstain as the scorecard counts them."""
     unanswerable = np.array([r["unanswerable"] for r in records], dtype=bool)
-    right = np.array([not r["unanswerable"] and r["candidate_hit1"] for r in records], dtype=bool)
+    right = np.array([not r["unanswerable"] and r["candidate_right"] for r in records], dtype=bool)
     scores = np.array([-np.inf if r["score"] is None else r["score"] for r in records])
     rows = []
     for threshold in thresholds:
@@ -198,7 +233,7 @@ def reliability(records: list[dict], bins: int = 10) -> tuple[list[dict], float]
     calibration error (the bins' |right - score| weighted by their size)."""
     scored = [r for r in records if r.get("score") is not None]
     scores = np.array([r["score"] for r in scored], dtype=np.float64)
-    right = np.array([not r["unanswerable"] and bool(r.get("candidate_hit1")) for r in scored], dtype=bool)
+    right = np.array([not r["unanswerable"] and bool(r.get("candidate_right")) for r in scored], dtype=bool)
     where = np.minimum((scores * bins).astype(int), bins - 1)
     rows, error = [], 0.0
     for b in range(bins):
@@ -233,3 +268,25 @@ def format_risk_coverage(rows: list[dict]) -> str:
 
 def _or_dash(value: float | None) -> str:
     return "-" if value is None else f"{value:.3f}"
+
+
+def format_side_by_side(results: dict[str, dict]) -> str:
+    """The scorecards of several runs (tidy and noisy questions), one column each."""
+    keys = list(next(iter(results.values()))["summary"])
+    lines = [f"{'':>17}" + "".join(f"{name:>12}" for name in results)]
+    for key in keys:
+        lines.append(f"{key:>17}" + "".join(f"{str(result['summary'][key]):>12}" for result in results.values()))
+    return "\n".join(lines)
+
+
+def format_by_style(records: list[dict]) -> str:
+    """right@1 of the answerable questions and the share answered of the unanswerable, by style."""
+    lines = [f"{'style':>12} {'questions':>10} {'right@1':>8} {'abstain':>8}"]
+    for style in sorted({r.get("style") or "-" for r in records}):
+        rows = [r for r in records if (r.get("style") or "-") == style]
+        answerable = [r for r in rows if not r["unanswerable"]]
+        unanswerable = [r for r in rows if r["unanswerable"]]
+        right = np.mean([r["right1"] for r in answerable]) if answerable else None
+        abstain = np.mean([not r["answered"] for r in unanswerable]) if unanswerable else None
+        lines.append(f"{style:>12} {len(rows):>10} {_or_dash(right):>8} {_or_dash(abstain):>8}")
+    return "\n".join(lines)

@@ -137,14 +137,17 @@ def authority_of(document: Document) -> str:
     return authorities.canonical(document.authority) if document.authority else ""
 
 
+# "and" between the words of a name, also written "&" with or without spaces ("H&F").
+_AND = r"(?:[\W_]+and[\W_]+|[\W_]*&[\W_]*)"
+
+
 def without_scope(text: str, scope: Scope) -> str:
     """`text` without the authorities and years that chose the reports in `scope`.
 
     Once the search is limited to an authority's reports of a year, the name and the year no longer
     tell passages apart; they only pull the search towards passages that repeat them (covering
     letters, titles, front pages)."""
-    patterns = [r"[\W_]+".join(r"(?:and|&)" if word == "and" else re.escape(word) for word in key.split())
-                for key in scope.named]
+    patterns = [r"[\W_]+".join(map(re.escape, key.split())).replace(r"[\W_]+and[\W_]+", _AND) for key in scope.named]
     if scope.by_year:
         patterns += [str(year) for year in scope.years]
     for pattern in patterns:

@@ -19,10 +19,11 @@ which while who whom why will with would you your say said says tell told report
 def terms(text: str) -> list[str]:
     """Lower-cased content words, lightly stemmed so that plurals and possessives match."""
     words = _WORD.findall(_POSSESSIVE.sub("", text.lower()))
-    return [_stem(word) for word in words if word not in STOPWORDS]
+    return [stem(word) for word in words if word not in STOPWORDS]
 
 
-def _stem(word: str) -> str:
+def stem(word: str) -> str:
+    """A word without its plural ending."""
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):

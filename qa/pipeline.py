@@ -134,9 +134,11 @@ class QA:
         store = self.store
         query = self.understand(store, question, history)
         scope = self.scope(store, query, filters)
-        if query.absent and not query.authorities and not (filters and filters.authority):
-            # It asks about an authority that no report is about: nothing here can answer it.
-            return Reply(question, False, (time.perf_counter() - began) * 1000)
+        if not query.authorities and not (filters and filters.authority) and (query.absent or query.could_mean):
+            # It asks about an authority that no report is about, or names one that is not made out:
+            # another authority's reports must not answer it.
+            return Reply(question, False, (time.perf_counter() - began) * 1000,
+                         could_mean=tuple(authorities.display(key) or key for key in query.could_mean))
         table = self.table(store, query, filters or Filters())
         if table is not None:
             answers = tuple(row.answer for row in table if row.answer)
@@ -157,8 +159,8 @@ class QA:
         answered = bool(answers) and answers[0].score >= self.settings.threshold
         took_ms = (time.perf_counter() - began) * 1000
         if answered:
-            return Reply(question, True, took_ms, tuple(answers))
-        return Reply(question, False, took_ms, (), tuple(answers))
+            return Reply(question, True, took_ms, tuple(answers), searched_for=query.searched_for)
+        return Reply(question, False, took_ms, (), tuple(answers), searched_for=query.searched_for)
 
     def front_page(self, store: Store, query: Query, scope: Scope, top_k: int) -> tuple[Answer, ...]:
         """The grade, lead inspector or dates asked for, from the front pages of the reports in
@@ -203,8 +205,9 @@ class QA:
 
     @staticmethod
     def understand(store: Store, question: str, history: Sequence[str] = ()) -> Query:
-        """The question as understood, with the authorities of the index to recognise."""
-        return understand(question, history, store.authorities)
+        """The question as understood, with the authorities of the index to recognise and its terms
+        to correct misspelt words against."""
+        return understand(question, history, store.authorities, store.lexical.speller)
 
     @staticmethod
     def scope(store: Store, query: Query, filters: Filters | None = None) -> Scope:
@@ -216,7 +219,7 @@ class QA:
                ) -> tuple[str, np.ndarray, list[Passage]]:
         """The question as searched (without the names and years that chose the scope), its vector
         and the `k` (default: the candidates setting) best passages in scope."""
-        search = without_scope(query.text, scope)
+        search = without_scope(query.asked, scope)
         context = [without_scope(text, scope) for text in query.context]
         vector = query_vector(self.embedder, search, context)
         passages = retrieve(store, vector, " ".join([search, *context]), k or self.settings.candidates, scope)

@@ -9,15 +9,21 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from qa import authorities
+from qa import authorities, glossary
 from qa.authorities import authority_key
 from qa.judgements import area_named, judgement_asked
 from qa.lexical import STOPWORDS
+from qa.spelling import Speller
 
 _FOLLOW_UP = re.compile(
     r"^(and|but|also|what about|how about|so|then)\b|\b(it|its|they|them|their|she|he|her|his|this|"
     r"that|these|those|there)\b", re.IGNORECASE)
 _CONTENT_WORD = re.compile(r"[A-Za-z0-9']{3,}")
+# Where one sentence of a long question ends and the next begins; "St. Helens" and "e.g." go on.
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?;])\s+|\n+")
+_ABBREVIATION = re.compile(r"\b(?:st|mr|mrs|ms|dr|no|eg|e\.g|ie|i\.e|vs|cllr)\.$", re.IGNORECASE)
+_QUESTION_WORD = re.compile(r"^\W*(?:who|whom|whose|what|whats|when|where|which|why|how|is|are|was|were|do|does|did|"
+                            r"has|have|had|can|could|will|would|should|tell|list|name|describe|explain)\b", re.IGNORECASE)
 _YEAR = re.compile(r"\b20[12]\d\b")
 # A year that a change is measured from ("since the 2022 inspection", "after it was judged
 # inadequate in 2021") is not the year asked about.
@@ -89,8 +95,13 @@ _KINDS = (
 class Query:
     """A question as the system understands it."""
 
-    text: str
+    text: str  # as typed
     context: tuple[str, ...] = ()  # the earlier question a follow-up leans on
+    # What is searched for and read: the question's own sentence when context comes first, with
+    # misspelt words corrected and jargon spelt out ("LADO (local authority designated officer)").
+    asked: str = ""
+    corrections: tuple[tuple[str, str], ...] = ()  # (as typed, as searched for)
+    could_mean: tuple[str, ...] = ()  # keys of the authorities a name it does not make out could be
     authorities: tuple[str, ...] = ()  # canonical keys of the authorities named, longest first
     mentions: tuple[str, ...] = ()  # the names as folded in the question ("hull", "banes")
     absent: tuple[str, ...] = ()  # keys of authorities it names that no report is about
@@ -112,24 +123,59 @@ class Query:
         return self.current or not (self.years or self.past)
 
     @property
+    def searched_for(self) -> str | None:
+        """The question as searched for, when words of it were corrected."""
+        return self.asked if self.corrections else None
+
+    @property
     def with_context(self) -> str:
         """The question followed by the earlier question it leans on."""
         return " ".join([self.text, *self.context])
 
 
-def understand(question: str, history: Sequence[str] = (), known: Iterable[str] = ()) -> Query:
-    """Read `question` (a turn after `history`); `known` are the authority keys in the index."""
+def understand(question: str, history: Sequence[str] = (), known: Iterable[str] = (),
+               speller: Speller | None = None) -> Query:
+    """Read `question` (a turn after `history`); `known` are the authority keys in the index, and
+    `speller` corrects words against the index's terms."""
     context = tuple(follow_up_context(question, history))
     text = " ".join([question, *context])
     known = set(known)
-    named, mentions = authorities_named(text, known)
-    absent, _ = authorities_named(text, set(authorities.aliases().values()) - known)
-    return Query(text=question, context=context, authorities=named, mentions=mentions, absent=absent,
-                 years=years_named(text), kinds=kinds_named(text), judgement=judgement_asked(question),
-                 current=bool(_CURRENT.search(question)), past=bool(_PAST.search(text)),
-                 listing=listing(question, mentions), fact=bool(_FACT.search(question)),
-                 many=bool(_MANY.search(question)), grades=grades_named(question),
-                 since=year_measured_from(text), change=change_asked(question, mentions))
+    named = authorities.named_in(text, known | set(authorities.aliases().values()))
+    asked = question_asked(question)
+    corrections: dict[str, str] = {}
+    if speller is not None:
+        kept = set(" ".join(named.mentions).split())
+        asked, corrections = speller.correct_text(asked, lambda word: word.lower() in kept or glossary.is_term(word))
+    asked = glossary.expand(asked)
+    mentions = named.mentions
+    return Query(text=question, context=context, asked=asked, corrections=tuple(corrections.items()),
+                 could_mean=named.could_mean,
+                 authorities=tuple(key for key in named.keys if key in known), mentions=mentions,
+                 absent=tuple(key for key in named.keys if key not in known),
+                 years=years_named(text), kinds=kinds_named(text), judgement=judgement_asked(asked),
+                 current=bool(_CURRENT.search(asked)), past=bool(_PAST.search(" ".join([asked, *context]))),
+                 listing=listing(asked, mentions), fact=bool(_FACT.search(asked)),
+                 many=bool(_MANY.search(asked)), grades=grades_named(asked),
+                 since=year_measured_from(text), change=change_asked(asked, mentions))
+
+
+def question_asked(text: str) -> str:
+    """The question of a text that gives context first ("I'm a councillor in Kirklees. What did
+    the last inspection say about supervision?"): its last sentence that ends with a question mark,
+    else its last that starts like a question, else its last; a text of one sentence as it is."""
+    sentences: list[str] = []
+    for part in _SENTENCE_BREAK.split(text.strip()):
+        if sentences and _ABBREVIATION.search(sentences[-1]):
+            sentences[-1] += " " + part
+        elif part.strip():
+            sentences.append(part.strip())
+    if len(sentences) <= 1:
+        return text.strip()
+    for test in (lambda s: s.endswith("?"), lambda s: bool(_QUESTION_WORD.search(s))):
+        chosen = [sentence for sentence in sentences if test(sentence)]
+        if chosen:
+            return chosen[-1]
+    return sentences[-1]
 
 
 def is_follow_up(question: str) -> bool:
@@ -140,24 +186,6 @@ def is_follow_up(question: str) -> bool:
 def follow_up_context(question: str, history: Sequence[str] = ()) -> list[str]:
     """The earlier question a follow-up leans on (the last one), or nothing."""
     return [history[-1]] if history and is_follow_up(question) else []
-
-
-def authorities_named(question: str, known: set[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The canonical keys of the `known` authorities that the question names (by any of their
-    names), longest name first, and the names as they were found."""
-    names = {name: key for name, key in authorities.aliases().items() if key in known}
-    names |= {key: key for key in known}
-    text = " " + authority_key(question) + " "
-    found: list[str] = []
-    mentions: list[str] = []
-    for name in sorted(names, key=len, reverse=True):
-        if len(name) < 3 or name in STOPWORDS or f" {name} " not in text:
-            continue
-        mentions.append(name)
-        if names[name] not in found:
-            found.append(names[name])
-        text = text.replace(f" {name} ", " | ")
-    return tuple(found), tuple(mentions)
 
 
 def years_named(question: str) -> tuple[int, ...]:

@@ -157,7 +157,7 @@ class PassageReader:
         """The span model's best span of each passage."""
         # A follow-up is read as asked: with the earlier question appended, the reader answered that
         # one instead ("And school attendance?" after a question on domestic abuse, at 0.95).
-        return self.spans.read(query.text, [store.document(p.doc_id).text[p.start:p.end] for p in passages])
+        return self.spans.read(query.asked, [store.document(p.doc_id).text[p.start:p.end] for p in passages])
 
 
 def _place(document: Document, passage: Passage, span: Span, features: np.ndarray,

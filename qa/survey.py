@@ -73,7 +73,7 @@ def survey(qa: QA, question: str, filters: Filters | None = None, offset: int = 
 
 def _rows(qa: QA, store, query: Query, documents: list[Document]) -> Iterator[SurveyRow]:
     # The report chose itself: its authority's name and its year no longer tell passages apart.
-    search = without_scope(query.text, Scope(years=query.years, named=query.mentions, by_year=bool(query.years)))
+    search = without_scope(query.asked, Scope(years=query.years, named=query.mentions, by_year=bool(query.years)))
     vector = query_vector(qa.embedder, search)
     reader = qa.reader
     for at in range(0, len(documents), BATCH):

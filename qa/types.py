@@ -142,6 +142,10 @@ class Reply:
     closest: tuple[Answer, ...] = field(default=())
     # For a question about many reports: one row per report asked about (qa.tables.Row), else None.
     table: tuple | None = None
+    # The question as searched for, when misspelt words of it were corrected.
+    searched_for: str | None = None
+    # The authorities a name in the question could mean, when it was not made out (not answered).
+    could_mean: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
         return {
@@ -151,4 +155,6 @@ class Reply:
             "answers": [answer.to_dict() for answer in self.answers],
             "closest": [answer.to_dict() for answer in self.closest],
             "table": None if self.table is None else [row.to_dict() for row in self.table],
+            "searched_for": self.searched_for,
+            "could_mean": list(self.could_mean),
         }

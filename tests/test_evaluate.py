@@ -66,21 +66,25 @@ def test_questions_without_answers_count_as_unanswerable(tmp_path):
 
 def test_summary_counts_abstentions_separately():
     records = [
-        {"unanswerable": False, "answered": True, "hit1": True, "hit3": True, "contains1": True,
-         "f1": 1.0, "integrity": True, "took_ms": 10.0},
-        {"unanswerable": False, "answered": False, "hit1": False, "hit3": False, "contains1": False,
-         "f1": 0.0, "integrity": True, "took_ms": 30.0},
-        {"unanswerable": True, "answered": False, "integrity": True, "took_ms": 20.0},
+        {"unanswerable": False, "answered": True, "hit1": True, "hit3": True, "contains1": True, "right1": True,
+         "right_report": True, "right_answer": True, "f1": 1.0, "integrity": True, "took_ms": 10.0},
+        {"unanswerable": False, "answered": False, "hit1": False, "hit3": False, "contains1": False, "right1": False,
+         "right_report": False, "right_answer": False, "f1": 0.0, "integrity": True, "took_ms": 30.0},
+        {"unanswerable": True, "answered": True, "right_answer": False, "integrity": True, "took_ms": 20.0},
+        {"unanswerable": True, "answered": False, "right_answer": False, "integrity": True, "took_ms": 20.0},
     ]
     summary = summarise(records)
-    assert summary["hit@1"] == 0.5 and summary["false_abstain"] == 0.5 and summary["abstain"] == 1.0
+    assert summary["hit@1"] == 0.5 and summary["false_abstain"] == 0.5 and summary["abstain"] == 0.5
+    assert summary["right@1"] == 0.5 and summary["report@1"] == 0.5
+    # Two questions were answered, one of them rightly (an unanswerable question answered is wrong).
+    assert summary["answers_right"] == 0.5
     assert summary["p50_ms"] == 20.0
 
 
 def test_risk_coverage_counts_wrong_answers_among_those_given():
     records = [
-        {"unanswerable": False, "candidate_hit1": True, "score": 0.9},
-        {"unanswerable": False, "candidate_hit1": False, "score": 0.6},
+        {"unanswerable": False, "candidate_right": True, "score": 0.9},
+        {"unanswerable": False, "candidate_right": False, "score": 0.6},
         {"unanswerable": True, "score": 0.5},
         {"unanswerable": True, "score": None},
     ]
@@ -91,8 +95,8 @@ def test_risk_coverage_counts_wrong_answers_among_those_given():
 
 
 def test_reliability_compares_each_bins_mean_score_with_its_share_right():
-    records = ([{"unanswerable": False, "candidate_hit1": True, "score": 0.95}] * 3
-               + [{"unanswerable": False, "candidate_hit1": False, "score": 0.95}]
+    records = ([{"unanswerable": False, "candidate_right": True, "score": 0.95}] * 3
+               + [{"unanswerable": False, "candidate_right": False, "score": 0.95}]
                + [{"unanswerable": True, "score": 0.15}] * 4 + [{"unanswerable": True, "score": None}])
     rows, error = reliability(records)
     assert len(rows) == 10 and rows[9] == {"bin": "0.9-1.0", "questions": 4, "score": 0.95, "right": 0.75}

@@ -120,7 +120,7 @@ def records(scorer: Scorer, rows: list[dict]) -> list[dict]:
         features, right = top(scorer, row)
         score = 1.0 / (1.0 + np.exp(-(features @ scorer.calibration + scorer.calibration_bias)))
         found.append({"score": float(score) if len(row["features"]) else None,
-                      "unanswerable": row["unanswerable"], "candidate_hit1": right})
+                      "unanswerable": row["unanswerable"], "candidate_right": right})
     return found
 
 
@@ -160,7 +160,7 @@ def main() -> None:
           f"{len(front_page)} answered from a front page, {front_page_right:.3f} of them right")
     found = out_of_fold(rows, front_page_right)
     answerable = [r for r in found if not r["unanswerable"]]
-    print(f"out-of-fold right@1 {np.mean([r['candidate_hit1'] for r in answerable]):.3f}")
+    print(f"out-of-fold right@1 {np.mean([r['candidate_right'] for r in answerable]):.3f}")
     table = risk_coverage(found, np.arange(0.0, 1.0001, 0.025))
     print(format_risk_coverage(table))
     bins, error = reliability(found)

@@ -40,7 +40,7 @@ def passages_for(qa: QA, item: dict, gold: oq.Gold | None) -> list[dict]:
     rows, negatives, positive = [], 0, False
     for rank, passage in enumerate(retrieved):
         text = store.document(passage.doc_id).text[passage.start:passage.end]
-        row = {"id": item["id"], "question": query.text, "passage": text, "rank": rank}
+        row = {"id": item["id"], "question": query.asked, "passage": text, "rank": rank}
         inside = answer and passage.doc_id == gold.document.doc_id and passage.start <= answer[0]
         if inside and answer[1] <= passage.end:
             rows.append(row | {"start": answer[0] - passage.start, "end": answer[1] - passage.start})
@@ -52,7 +52,7 @@ def passages_for(qa: QA, item: dict, gold: oq.Gold | None) -> list[dict]:
         entry = store.entry(gold.document.doc_id)
         for chunk in entry.chunks:
             if chunk.start <= answer[0] and answer[1] <= chunk.end:
-                rows.append({"id": item["id"], "question": query.text, "rank": -1,
+                rows.append({"id": item["id"], "question": query.asked, "rank": -1,
                              "passage": gold.document.text[chunk.start:chunk.end],
                              "start": answer[0] - chunk.start, "end": answer[1] - chunk.start})
                 break

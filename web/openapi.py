@@ -38,6 +38,12 @@ _REPLY = {
                   "description": "For a question about many reports (which authorities were judged a grade, "
                                  "a judgement's change over time): one row per report asked about; "
                                  "`answers` holds the first top_k rows' answers. Null otherwise."},
+        "searched_for": {**_NULLABLE_STRING,
+                         "description": "The question as searched for, when misspelt words of it were corrected."},
+        "could_mean": {"type": "array", "items": {"type": "string"},
+                       "description": "When the question names an authority that is not made out (a misspelling "
+                                      "close to two names, \"Sussex\"): the authorities it could mean; the "
+                                      "question is then not answered."},
     },
 }
 _TABLE_ROW = {

@@ -104,7 +104,17 @@ function tableOf(reply) {
   return wrap;
 }
 
+// "A", "A or B", "A, B or C".
+function either(names) {
+  return names.length === 1 ? names[0] : `${names.slice(0, -1).join(", ")} or ${names[names.length - 1]}`;
+}
+
 function showReply(turn, reply, asked) {
+  if (reply.searched_for) turn.append(element("p", "searched-for", `Searched for: ${reply.searched_for}`));
+  if (reply.could_mean && reply.could_mean.length) {
+    turn.append(element("p", "not-found", `Which authority do you mean? The question's name could be ${either(reply.could_mean)}: ask again with its name.`));
+    return;
+  }
   if (reply.table) {
     if (!reply.answered) turn.append(element("p", "not-found", "No report in scope gives that grade."));
     turn.append(tableOf(reply));

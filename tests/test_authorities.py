@@ -1,0 +1,71 @@
+"""Authority names as people write them: exact, informal, initials, misspelt, or not made out."""
+
+import pytest
+
+from qa import authorities
+from qa.authorities import named_in, short_forms
+
+EVERY = set(authorities.aliases().values())
+
+
+@pytest.mark.parametrize("text, key", [
+    ("whats the rating for knowsly childrens servises", "knowsley"),
+    ("warington care leavers", "warrington"),
+    ("What did the H&F focused visit find?", "hammersmith and fulham"),
+    ("R&C 2023 focused visit", "redcar and cleveland"),
+    ("How is B&NES doing?", "bath and north east somerset"),
+    ("BwD front door", "blackburn with darwen"),
+    ("north east lincs care leavers 2023", "north east lincolnshire"),
+    ("NE Lincolnshire", "north east lincolnshire"),
+    ("Kingston-upon-Hull City Council", "kingston upon hull"),
+    ("Notts County Council", "nottinghamshire"),
+    ("Northants", "northamptonshire"),
+    ("tower hamlts", "tower hamlets"),
+    ("Hamersmith and Fullham", "hammersmith and fulham"),
+    ("Bath and Norh East Somerset", "bath and north east somerset"),
+    ("Cenrral Bedfordshire", "central bedfordshire"),
+    ("Middlesborough inadequate", "middlesbrough"),
+    ("I work in Birmingam", "birmingham"),
+    ("brum", "birmingham"),
+])
+def test_a_name_as_people_write_it_is_recognised(text, key):
+    assert named_in(text, EVERY).keys == (key,)
+
+
+@pytest.mark.parametrize("text", ["West Sussex", "west sussex care leavers", "W Sussex"])
+def test_a_compass_word_tells_authorities_apart(text):
+    assert named_in(text, EVERY).keys == ("west sussex",)
+
+
+@pytest.mark.parametrize("text, candidates", [
+    ("What about Sussex?", ("east sussex", "west sussex")),
+    ("Cheshire ofsted report", ("cheshire east", "cheshire west and chester")),
+    ("How is Brnet doing?", ("barnet", "brent")),
+])
+def test_a_name_not_made_out_gets_the_authorities_it_could_mean(text, candidates):
+    named = named_in(text, EVERY)
+    assert named.keys == () and set(candidates) <= set(named.could_mean)
+
+
+@pytest.mark.parametrize("text", [
+    "What is dealing with neglect like?", "How are children in care supported?", "Is the MASH effective?",
+    "What did inspectors find about the front door?"])
+def test_ordinary_words_are_not_taken_for_a_name(text):
+    named = named_in(text, EVERY)
+    assert named.keys == () and named.could_mean == ()
+
+
+def test_only_the_given_authorities_are_found():
+    assert named_in("Kent and Medway", {"kent"}).keys == ("kent",)
+
+
+def test_short_forms_are_initials_and_compass_letters():
+    assert short_forms("Hammersmith and Fulham") == ("H&F",)
+    assert short_forms("Blackburn with Darwen") == ("BwD",)
+    assert short_forms("North East Lincolnshire") == ("NE Lincolnshire",)
+    assert short_forms("Kent") == ()
+
+
+def test_initials_around_with_are_not_those_around_and():
+    assert named_in("B&D", EVERY).keys == ("barking and dagenham",)
+    assert named_in("BwD", EVERY).keys == ("blackburn with darwen",)

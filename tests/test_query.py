@@ -1,0 +1,50 @@
+"""How a question typed the way people type is understood: its question found after context,
+misspelt words corrected, jargon spelt out, and a name not made out never answered from elsewhere."""
+
+import numpy as np
+
+from qa.query import question_asked, understand
+from qa.spelling import Speller
+
+KNOWN = {"kirklees", "east sussex", "west sussex", "worcestershire"}
+
+
+def test_the_question_after_context_is_the_one_asked():
+    text = ("I'm a councillor in Kirklees and we're preparing for scrutiny. The last inspection said something "
+            "about supervision: what exactly needed to change?")
+    assert question_asked(text) == ("The last inspection said something about supervision: "
+                                    "what exactly needed to change?")
+    assert question_asked("We have an inspection soon. what did they say about the front door") == \
+        "what did they say about the front door"
+    assert question_asked("Who leads St. Helens children's services?") == "Who leads St. Helens children's services?"
+
+
+def test_the_context_still_steers_the_scope():
+    query = understand("I'm a councillor in Kirklees. What did the last inspection say about supervision?",
+                       known=KNOWN)
+    assert query.authorities == ("kirklees",)
+    assert query.asked == "What did the last inspection say about supervision?"
+
+
+def test_misspelt_words_are_searched_for_corrected_and_said_so():
+    speller = Speller(["director", "children", "service"], np.array([50, 900, 300]))
+    query = understand("who is the directer of childrens servises in kirklees", known=KNOWN, speller=speller)
+    assert query.asked == "who is the director of childrens services in kirklees"
+    assert query.searched_for == query.asked and query.authorities == ("kirklees",)
+    assert understand("Who is the director?", speller=speller).searched_for is None
+
+
+def test_a_misspelt_authority_is_not_corrected_away():
+    speller = Speller(["kirk", "service"], np.array([50, 300]))
+    query = understand("services in kirklee", known=KNOWN, speller=speller)
+    assert query.authorities == ("kirklees",) and "kirklee" in query.asked
+
+
+def test_jargon_is_spelt_out_and_understood():
+    query = understand("How are CLs doing in Worcestershire?", known=KNOWN)
+    assert query.asked == "How are CLs (care leavers) doing in Worcestershire?"
+
+
+def test_a_name_that_could_be_two_authorities_is_not_made_out():
+    query = understand("How is Sussex doing?", known=KNOWN)
+    assert query.authorities == () and set(query.could_mean) == {"east sussex", "west sussex"}
