@@ -208,8 +208,12 @@ def named_in(text: str, keys: Iterable[str]) -> Named:
             typed = " ".join(window)
             if any(taken[at:at + size]):
                 continue
-            if typed in names and len(typed) >= 3 and typed not in STOPWORDS:
-                matches = {names[typed]}
+            # A possessive typed without its apostrophe ("walsalls", "c bedfordshires") is the name.
+            exact = typed if typed in names else typed[:-1] if typed.endswith("s") and typed[:-1] in names else None
+            if exact and len(exact) >= 3 and exact not in STOPWORDS:
+                matches = {names[exact]}
+            elif typed.endswith("s") and not all(is_word(word) or len(word) < 3 for word in window):
+                matches = _nearest(typed, by_size, names) or _nearest(typed[:-1], by_size, names)
             elif all(is_word(word) or len(word) < 3 for word in window):
                 continue
             else:
@@ -222,9 +226,20 @@ def named_in(text: str, keys: Iterable[str]) -> Named:
                 found.extend(key for key in matches if key not in found)
             else:
                 unsure.extend(sorted(key for key in matches if key not in unsure))
+    if len(found) > 1:
+        # A name that is also an everyday word, typed in lower case beside another name, is the word
+        # ("I'm reading up on Sutton").
+        ordinary = {m for m in mentions if m in _EVERYDAY and re.search(rf"\b{m}\b", text)}
+        if len(ordinary) < len(found):
+            found = [key for key in found if key not in {names[m] for m in ordinary}]
+            mentions = [m for m in mentions if m not in ordinary]
     if not found and not unsure:
         unsure = _parts_named(words, names)
     return Named(tuple(found), tuple(mentions), () if found else tuple(unsure))
+
+
+# Authorities' names that are everyday words too.
+_EVERYDAY = frozenset(("reading", "bury", "harrow", "derby"))
 
 
 def _nearest(typed: str, by_size: dict[int, list[str]], names: dict[str, str]) -> set[str]:

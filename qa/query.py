@@ -87,7 +87,8 @@ _JUDGEMENT_WORDS = frozenset(("experiences", "progress", "impact", "leaders", "l
 _KINDS = (
     ("focused visit", re.compile(r"\bfocused visits?\b", re.IGNORECASE)),
     ("monitoring visit", re.compile(r"\bmonitoring visits?\b", re.IGNORECASE)),
-    ("send inspection", re.compile(r"\bSEND\b|\blocal area partnership\b|\bspecial educational needs\b")),
+    ("send inspection", re.compile(r"\bSEND\b|(?i:\bsend (?:inspection|visit|area|partnership|services?)\b|"
+                                   r"\blocal area partnership\b|\bspecial educational needs\b)")),
 )
 
 

@@ -52,8 +52,10 @@ class Speller:
 
     def __init__(self, terms: list[str], chunks: np.ndarray) -> None:
         keep = [i for i, term in enumerate(terms) if chunks[i] >= MIN_CHUNKS and term.isalpha()]
-        self.terms = [terms[i] for i in keep]
-        self.chunks = np.asarray(chunks)[keep]
+        # Stop words are in no index, and are the words a question misspells most ("whiich", "wat").
+        common = sorted(STOPWORDS - {terms[i] for i in keep})
+        self.terms = [terms[i] for i in keep] + common
+        self.chunks = np.concatenate([np.asarray(chunks)[keep], np.full(len(common), max(chunks, default=0))])
         self._known = frozenset(terms)
 
     def correct(self, word: str) -> str | None:

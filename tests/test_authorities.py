@@ -69,3 +69,14 @@ def test_short_forms_are_initials_and_compass_letters():
 def test_initials_around_with_are_not_those_around_and():
     assert named_in("B&D", EVERY).keys == ("barking and dagenham",)
     assert named_in("BwD", EVERY).keys == ("blackburn with darwen",)
+
+
+def test_a_possessive_without_its_apostrophe_is_the_name():
+    assert named_in("lead inspector walsalls 2017 inspection", EVERY).keys == ("walsall",)
+    assert named_in("What are C Bedfordshires areas for improvement", EVERY).keys == ("central bedfordshire",)
+    assert named_in("the name of Rutladns children in care council", EVERY).keys == ("rutland",)
+
+
+def test_a_name_that_is_an_everyday_word_in_lower_case_beside_another_is_the_word():
+    assert named_in("i'm reading up on Sutton. what needs to improve", EVERY).keys == ("sutton",)
+    assert named_in("What about Reading and Slough?", EVERY).keys == ("reading", "slough")

@@ -58,6 +58,28 @@ def test_question_about_an_authority_not_in_the_reports_is_not_answered(seeds_qa
     assert not seeds_qa.ask("What rating did Ofsted give Cumbria's children's services?").answered
 
 
+def test_a_question_as_people_type_it_is_answered_as_the_tidy_one(seeds_qa):
+    tidy = seeds_qa.ask("Who is the director of children's services?")
+    typed = seeds_qa.ask("who is the directer of childrens servises")
+    assert typed.answered and typed.answers[0].citation.doc_start == tidy.answers[0].citation.doc_start
+    assert typed.searched_for == "who is the director of childrens services" and tidy.searched_for is None
+    _assert_exact(typed, seeds_qa)
+
+
+def test_a_question_after_context_and_a_misspelt_authority_is_scoped_to_it(seeds_qa):
+    reply = seeds_qa.ask("I'm a councillor in Worcestershre and we're preparing for scrutiny. "
+                         "How many care proceedings are completed within 26 weeks?")
+    assert reply.answered
+    assert "completed within 26 weeks" in reply.answers[0].citation.paragraph
+
+
+def test_a_name_that_could_mean_two_authorities_is_not_answered_from_either(seeds_qa):
+    reply = seeds_qa.ask("What did Ofsted say about Sussex's care leavers?")
+    assert not reply.answered and reply.answers == () and reply.closest == ()
+    assert reply.could_mean == ("East Sussex", "West Sussex")
+    assert reply.to_dict()["could_mean"] == ["East Sussex", "West Sussex"]
+
+
 def test_follow_up_uses_the_earlier_question(seeds_qa):
     reply = seeds_qa.ask("Do most schools offer it?", ["What did the focused visit say about early help?"])
     assert reply.answered
