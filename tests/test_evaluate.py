@@ -119,3 +119,35 @@ def test_a_question_known_only_by_a_wrong_answer_is_not_unanswerable(tmp_path, s
     # The wrong answer comes back; it is counted there and nowhere else.
     assert result["summary"]["wrong_again"] == 1.0 and result["summary"]["questions"] == 1
     assert len(result["negatives"]) == 1
+
+
+def test_tidy_and_noisy_scorecards_are_printed_side_by_side():
+    from qa.evaluate import format_by_style, format_side_by_side
+
+    tidy = {"summary": {"questions": 2, "right@1": 0.5}}
+    noisy = {"summary": {"questions": 2, "right@1": 0.25}}
+    lines = format_side_by_side({"tidy": tidy, "noisy": noisy}).splitlines()
+    assert lines[0].split() == ["tidy", "noisy"] and lines[2].split() == ["right@1", "0.5", "0.25"]
+    records = [{"style": "typo", "unanswerable": False, "right1": True, "answered": True},
+               {"style": "typo", "unanswerable": True, "answered": False},
+               {"style": "terse", "unanswerable": False, "right1": False, "answered": True}]
+    rows = format_by_style(records).splitlines()
+    assert rows[1].split() == ["terse", "1", "0.000", "-"] and rows[2].split() == ["typo", "2", "1.000", "1.000"]
+
+
+def test_qa_eval_scores_a_file_as_written_and_as_people_type_it(tmp_path, seeds_qa):
+    import subprocess
+    import sys
+
+    path = tmp_path / "q.jsonl"
+    path.write_text(json.dumps({"id": "a", "question": "Who is the director of children's services in Worcestershire?",
+                                "answers": ["Tina Russell"]}) + "\n")
+    settings = seeds_qa.settings
+    done = subprocess.run([sys.executable, "-m", "qa.cli", "eval", str(path), "--json", "--corpus",
+                           str(settings.corpus), "--index", str(settings.index)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert set(result) == {"tidy", "noisy"}
+    assert result["noisy"]["questions"][0]["question"] != result["tidy"]["questions"][0]["question"]
+    assert result["tidy"]["summary"]["right@1"] == 1.0

@@ -1,9 +1,11 @@
 """Reader training passages from the Ofsted train questions: for each question, the passages the
 system retrieves for it, each labelled with the answer's offsets in it or "no answer here".
 
-    python training/ofsted_passages.py --index ../full-index --out training/runs/ofsted.jsonl
+    python training/ofsted_passages.py --index ../full-index --out training/runs/ofsted.jsonl [--tidy-only]
 
-Only questions of the authorities not held out (`ofsted_questions.held_out`) are used. A retrieved
+Only questions of the authorities not held out (`ofsted_questions.held_out`) are used, each as
+written and as people type it (its noisy variant, `qa.noise`, id suffixed "/noisy"; not with
+--tidy-only), so that the reader learns to read both. A retrieved
 passage that holds the answer is a positive; the best-ranked ones that do not (and do not hold the
 evidence or the answer's words elsewhere) are hard negatives; every retrieved passage of an
 unanswerable question is a negative. When no retrieved passage holds the answer, the stored chunk
@@ -25,6 +27,7 @@ import ofsted_questions as oq  # noqa: E402
 
 from qa.config import Settings  # noqa: E402
 from qa.evaluate import evidence_key  # noqa: E402
+from qa.noise import noisy  # noqa: E402
 from qa.pipeline import QA  # noqa: E402
 
 NEGATIVES = 4
@@ -63,11 +66,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--index", type=Path, required=True)
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--tidy-only", action="store_true", help="the questions as written only, not their noisy variants")
     args = parser.parse_args()
     settings = Settings.load().with_changes(corpus=oq.QUESTIONS.parent / "ofsted", index=args.index)
     qa = QA(settings)
     documents = oq.documents_by_file(qa.store)
     items = [item for item in oq.load() if not oq.held_out(item)]
+    if not args.tidy_only:
+        items += [{**noisy(item), "id": f"{item['id']}/noisy"} for item in items]
     began, located, rows = time.time(), 0, []
     for number, item in enumerate(items, 1):
         gold = oq.gold(item, documents)
