@@ -16,8 +16,16 @@ import numpy as np
 
 from qa.config import MAX_TOP_K, Settings
 from qa.errors import QAError
-from qa.evaluate import (evaluate, format_by_style, format_reliability, format_risk_coverage, format_side_by_side,
-                         load_questions, reliability, risk_coverage)
+from qa.evaluate import (
+    evaluate,
+    format_by_style,
+    format_reliability,
+    format_risk_coverage,
+    format_side_by_side,
+    load_questions,
+    reliability,
+    risk_coverage,
+)
 from qa.filters import Filters
 from qa.metadata import KINDS
 from qa.noise import noisy

@@ -83,7 +83,8 @@ def _forms() -> dict[str, str]:
 
 @functools.lru_cache(maxsize=1)
 def _pattern() -> re.Pattern:
-    return re.compile(r"(?<![\w&])(" + "|".join(sorted(map(re.escape, _forms()), key=len, reverse=True)) + r")(?![\w&])")
+    forms = "|".join(sorted(map(re.escape, _forms()), key=len, reverse=True))
+    return re.compile(r"(?<![\w&])(" + forms + r")(?![\w&])")
 
 
 def terms_in(text: str) -> list[str]:

@@ -22,8 +22,9 @@ _CONTENT_WORD = re.compile(r"[A-Za-z0-9']{3,}")
 # Where one sentence of a long question ends and the next begins; "St. Helens" and "e.g." go on.
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?;])\s+|\n+")
 _ABBREVIATION = re.compile(r"\b(?:st|mr|mrs|ms|dr|no|eg|e\.g|ie|i\.e|vs|cllr)\.$", re.IGNORECASE)
-_QUESTION_WORD = re.compile(r"^\W*(?:who|whom|whose|what|whats|when|where|which|why|how|is|are|was|were|do|does|did|"
-                            r"has|have|had|can|could|will|would|should|tell|list|name|describe|explain)\b", re.IGNORECASE)
+_QUESTION_WORD = re.compile(r"^\W*(?:who|whom|whose|what|whats|when|where|which|why|how|is|are|was|were|do|does|"
+                            r"did|has|have|had|can|could|will|would|should|tell|list|name|describe|explain)\b",
+                            re.IGNORECASE)
 _YEAR = re.compile(r"\b20[12]\d\b")
 # A year that a change is measured from ("since the 2022 inspection", "after it was judged
 # inadequate in 2021") is not the year asked about.

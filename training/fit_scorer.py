@@ -2,13 +2,15 @@
 passages, its calibration into the probability of being right, the "not found" threshold, and the
 measured accuracy of front-page answers.
 
-    python training/fit_scorer.py --full-index DIR [--reader DIR] [--cache FILE] [--questions FILE] [--tidy-only] [--write]
+    python training/fit_scorer.py --full-index DIR [--reader DIR] [--cache FILE] [--questions FILE]
+                                  [--tidy-only] [--write]
 
 The questions are those of `../shared/ofsted-qa/train.jsonl` whose authorities are held out of the
 reader's training (`ofsted_questions.held_out`), asked of the full collection (its index in
 --full-index), each as written and as people type it (its noisy variant, `qa.noise`; not with
---tidy-only), so that a score means the same on both; the dev files stay for measuring. Every span the reader marks is labelled right
-when its paragraph holds the question's evidence (never for an unanswerable question). Question
+--tidy-only), so that a score means the same on both; the dev files stay for measuring. Every
+span the reader marks is labelled right when its paragraph holds the question's evidence (never
+for an unanswerable question). Question
 files from users' feedback (`qa feedback export`, with --questions) join them: their right answers
 label as the others do, and an answer said to be wrong is a span labelled wrong.
 
@@ -142,7 +144,8 @@ def main() -> None:
     parser.add_argument("--reader", default="builtin", help="the span reader to fit for (default: the shipped one)")
     parser.add_argument("--cache", type=Path, help="keep the collected features here and reuse them")
     parser.add_argument("--write", action="store_true", help=f"store the result in {SCORER}")
-    parser.add_argument("--tidy-only", action="store_true", help="the questions as written only, not their noisy variants")
+    parser.add_argument("--tidy-only", action="store_true",
+                        help="the questions as written only, not their noisy variants")
     parser.add_argument("--questions", type=Path, action="append", default=[],
                         help="more questions over the full collection, e.g. `qa feedback export`'s file "
                              "(repeatable); they join the held-out questions")

@@ -37,7 +37,8 @@ def main() -> None:
     for source in args.files:
         target = OUT / source.name
         styles = write(source, target, args.seed)
-        print(f"{target}: {sum(styles.values())} questions, " + ", ".join(f"{k} {v}" for k, v in sorted(styles.items())))
+        counts = ", ".join(f"{style} {count}" for style, count in sorted(styles.items()))
+        print(f"{target}: {sum(styles.values())} questions, {counts}")
 
 
 if __name__ == "__main__":

@@ -66,7 +66,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--index", type=Path, required=True)
     parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--tidy-only", action="store_true", help="the questions as written only, not their noisy variants")
+    parser.add_argument("--tidy-only", action="store_true",
+                        help="the questions as written only, not their noisy variants")
     args = parser.parse_args()
     settings = Settings.load().with_changes(corpus=oq.QUESTIONS.parent / "ofsted", index=args.index)
     qa = QA(settings)
