@@ -134,11 +134,12 @@ class QA:
         store = self.store
         query = self.understand(store, question, history)
         scope = self.scope(store, query, filters)
-        if not query.authorities and not (filters and filters.authority) and (query.absent or query.could_mean):
+        unsure = query.could_mean and not query.many  # "Which councils in Yorkshire ...?" asks about several
+        if not query.authorities and not (filters and filters.authority) and (query.absent or unsure):
             # It asks about an authority that no report is about, or names one that is not made out:
             # another authority's reports must not answer it.
             return Reply(question, False, (time.perf_counter() - began) * 1000,
-                         could_mean=tuple(authorities.display(key) or key for key in query.could_mean))
+                         could_mean=tuple(authorities.display(key) or key for key in query.could_mean) if unsure else ())
         table = self.table(store, query, filters or Filters())
         if table is not None:
             answers = tuple(row.answer for row in table if row.answer)

@@ -191,3 +191,8 @@ def test_refresh_with_real_model_keeps_other_reports(tmp_path, real_embedder):
     qa.refresh()
     with pytest.raises(IndexMismatchError):
         _ = QA(qa.settings.with_changes(chunk_tokens=100), real_embedder).store
+
+
+def test_a_question_about_several_authorities_of_a_region_is_not_held_up_for_a_name(seeds_qa):
+    reply = seeds_qa.ask("Which councils in Sussex were judged good?")
+    assert reply.could_mean == ()
