@@ -138,8 +138,8 @@ class QA:
         if not query.authorities and not (filters and filters.authority) and (query.absent or unsure):
             # It asks about an authority that no report is about, or names one that is not made out:
             # another authority's reports must not answer it.
-            return Reply(question, False, (time.perf_counter() - began) * 1000,
-                         could_mean=tuple(authorities.display(key) or key for key in query.could_mean) if unsure else ())
+            could_mean = tuple(authorities.display(key) or key for key in query.could_mean) if unsure else ()
+            return Reply(question, False, (time.perf_counter() - began) * 1000, could_mean=could_mean)
         table = self.table(store, query, filters or Filters())
         if table is not None:
             answers = tuple(row.answer for row in table if row.answer)
