@@ -20,7 +20,7 @@ from qa.filters import Filters, Scope, authority_of, without_scope
 from qa.filters import scope as filters_scope
 from qa.judgements import grade_citations
 from qa.query import Query, understand
-from qa.read import PassageReader, cite
+from qa.read import LEAST_SIMILARITY, PassageReader, cite
 from qa.refresh import LocalIndexer, RefreshSummary, refresh
 from qa.retrieve import query_vector, retrieve
 from qa.span_reader import span_model
@@ -157,7 +157,8 @@ class QA:
                          closest=tuple(answer for answer in closest if answer)[:top_k], table=tuple(missing))
         _, _, passages = self.search(store, query, scope)
         answers = self.reader.read(store, query, passages, top_k)
-        answered = bool(answers) and answers[0].score >= self.settings.threshold
+        answered = bool(answers) and answers[0].score >= self.settings.threshold and \
+            max(p.score for p in passages[:self.reader.passages_read]) >= LEAST_SIMILARITY
         took_ms = (time.perf_counter() - began) * 1000
         if answered:
             return Reply(question, True, took_ms, tuple(answers), searched_for=query.searched_for)

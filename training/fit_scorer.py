@@ -51,7 +51,7 @@ from qa.evaluate import (  # noqa: E402
 )
 from qa.noise import noisy  # noqa: E402
 from qa.pipeline import QA  # noqa: E402
-from qa.read import CALIBRATION, FEATURES, SCORER, Scorer, calibration_rows  # noqa: E402
+from qa.read import CALIBRATION, FEATURES, LEAST_SIMILARITY, SCORER, Scorer, calibration_rows  # noqa: E402
 
 FOLDS = 5
 MAX_FALSE_ABSTAIN = 0.05
@@ -163,6 +163,9 @@ def main() -> None:
         if args.cache:
             args.cache.write_bytes(pickle.dumps((rows, front_page)))
     front_page_right = round(float(np.mean(front_page)), 3) if front_page else 0.9
+    similarities = [r["features"][r["labels"], FEATURES.index("similarity")].max() for r in rows if r["labels"].any()]
+    print(f"the least similar right passage: {min(similarities, default=0.0):.3f} "
+          f"(qa.read.LEAST_SIMILARITY {LEAST_SIMILARITY})")
     print(f"{len(rows)} questions for the reader ({sum(r['unanswerable'] for r in rows)} unanswerable, "
           f"{sum(bool(r['labels'].any()) for r in rows)} with a right span among those read); "
           f"{len(front_page)} answered from a front page, {front_page_right:.3f} of them right")
