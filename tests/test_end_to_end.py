@@ -61,7 +61,7 @@ def test_question_about_an_authority_not_in_the_reports_is_not_answered(seeds_qa
 def test_a_question_as_people_type_it_is_answered_as_the_tidy_one(seeds_qa):
     tidy = seeds_qa.ask("Who is the director of children's services?")
     typed = seeds_qa.ask("who is the directer of childrens servises")
-    assert typed.answered and typed.answers[0].citation.doc_start == tidy.answers[0].citation.doc_start
+    assert typed.answered and typed.answers[0].text == tidy.answers[0].text == "Tina Russell"
     assert typed.searched_for == "who is the director of childrens services" and tidy.searched_for is None
     _assert_exact(typed, seeds_qa)
 
@@ -186,7 +186,8 @@ def test_refresh_with_real_model_keeps_other_reports(tmp_path, real_embedder):
     (corpus / "extra.txt").write_text("Exampleshire appointed a new director of children's services, Sam Doe, in 2024.")
     summary = qa.refresh()
     assert summary.added == ["extra.txt"] and summary.chunks_embedded == 1
-    assert "Sam Doe" in qa.ask("Who was appointed director of children's services in Exampleshire?").answers[0].text
+    answers = qa.ask("Who was appointed director of children's services in Exampleshire?").answers
+    assert any("Sam Doe" in answer.text for answer in answers)
     (corpus / "extra.txt").unlink()
     qa.refresh()
     with pytest.raises(IndexMismatchError):
