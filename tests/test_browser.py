@@ -266,16 +266,23 @@ def test_feedback_buttons_keep_the_verdict(research_server, browser):
 
 def test_reports_table_filters_sorts_and_links_authorities(research_server, browser):
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import Select
+
+    def click_and_wait(element):
+        """Click a link or button that loads a new page, and wait until the old page is gone (rows
+        read before that are the old page's, and go stale under the reader)."""
+        element.click()
+        _wait(browser, expected_conditions.staleness_of(element))
 
     base, _ = research_server
     browser.get(base + "/reports")
     Select(browser.find_element(By.NAME, "grade")).select_by_visible_text("outstanding")
-    browser.find_element(By.CSS_SELECTOR, ".filters button[type=submit]").click()
+    click_and_wait(browser.find_element(By.CSS_SELECTOR, ".filters button[type=submit]"))
     rows = _wait(browser, lambda driver: driver.find_elements(By.CSS_SELECTOR, "#reports tbody tr"))
     assert browser.find_element(By.TAG_NAME, "h1").text == "Reports (3)"
     assert all("outstanding" in row.text for row in rows)
-    browser.find_element(By.LINK_TEXT, "Published ▼").click()
+    click_and_wait(browser.find_element(By.LINK_TEXT, "Published ▼"))
     dates = [row.find_elements(By.TAG_NAME, "td")[3].text
              for row in browser.find_elements(By.CSS_SELECTOR, "#reports tbody tr")]
     assert dates == sorted(dates) and len(dates) == 3
