@@ -152,9 +152,10 @@ def aliases_of(name: str) -> tuple[str, ...]:
     return _AUTHORITIES.get(name, ())
 
 
-def aliases() -> dict[str, str]:
-    """Every folded name and alias of the table, with the key of the authority it stands for."""
-    return dict(_names())
+@functools.lru_cache(maxsize=1)
+def table_keys() -> frozenset[str]:
+    """The key of every authority of the table."""
+    return frozenset(map(authority_key, _AUTHORITIES))
 
 
 def find(text: str) -> str | None:
@@ -204,18 +205,18 @@ def named_in(text: str, keys: Iterable[str]) -> Named:
     unsure: list[str] = []
     for size in range(max(by_size, default=0) + 1, 0, -1):
         for at in range(len(words) - size + 1):
-            window = words[at:at + size]
-            typed = " ".join(window)
             if any(taken[at:at + size]):
                 continue
+            window = words[at:at + size]
+            typed = " ".join(window)
             # A possessive typed without its apostrophe ("walsalls", "c bedfordshires") is the name.
             exact = typed if typed in names else typed[:-1] if typed.endswith("s") and typed[:-1] in names else None
             if exact and len(exact) >= 3 and exact not in STOPWORDS:
                 matches = {names[exact]}
-            elif typed.endswith("s") and not all(is_word(word) or len(word) < 3 for word in window):
-                matches = _nearest(typed, by_size, names) or _nearest(typed[:-1], by_size, names)
             elif all(is_word(word) or len(word) < 3 for word in window):
-                continue
+                continue  # English words only: no misspelt name
+            elif typed.endswith("s"):
+                matches = _nearest(typed, by_size, names) or _nearest(typed[:-1], by_size, names)
             else:
                 matches = _nearest(typed, by_size, names)
             if not matches:
@@ -275,7 +276,7 @@ def _parts_named(words: list[str], names: dict[str, str]) -> list[str]:
     Sussex and West Sussex), when two or more do."""
     owners: dict[str, set[str]] = {}
     for name, key in names.items():
-        if display(key) is not None and authority_key(display(key)) != name:
+        if key in table_keys() and name != key:
             continue  # an alias ("Birmingham Children's Trust"), not a canonical name
         for part in name.split():
             if len(part) >= 5 and part not in _COMPASS and part not in _GENERIC:

@@ -142,7 +142,7 @@ def understand(question: str, history: Sequence[str] = (), known: Iterable[str] 
     context = tuple(follow_up_context(question, history))
     text = " ".join([question, *context])
     known = set(known)
-    named = authorities.named_in(text, known | set(authorities.aliases().values()))
+    named = authorities.named_in(text, known | authorities.table_keys())
     asked = question_asked(question)
     corrections: dict[str, str] = {}
     if speller is not None:

@@ -55,7 +55,8 @@ class Speller:
         # Stop words are in no index, and are the words a question misspells most ("whiich", "wat").
         common = sorted(STOPWORDS - {terms[i] for i in keep})
         self.terms = [terms[i] for i in keep] + common
-        self.chunks = np.concatenate([np.asarray(chunks)[keep], np.full(len(common), max(chunks, default=0))])
+        chunks = np.asarray(chunks)
+        self.chunks = np.concatenate([chunks[keep], np.full(len(common), chunks.max(initial=0))])
         self._known = frozenset(terms)
 
     def correct(self, word: str) -> str | None:
@@ -72,7 +73,7 @@ class Speller:
         if not found:
             return None
         # The fewest edits, then the same first letter (a typo rarely starts a word), then the commonest.
-        term, _, at = min(found, key=lambda hit: (hit[1], hit[0][0] != base[0], -self.chunks[hit[2]]))
+        term, _, _ = min(found, key=lambda hit: (hit[1], hit[0][0] != base[0], -self.chunks[hit[2]]))
         return term + word[len(base):]
 
     def correct_text(self, text: str, keep: Callable[[str], bool] = lambda word: False
