@@ -3,20 +3,15 @@ and its list of what needs to improve, every value with its offsets in the repor
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from qa import authorities
 from qa.filters import authority_of, distinct
 from qa.metadata import grade_spans
+from qa.sections import improvements
 from qa.store import Store
 from qa.tables import JUDGEMENTS
-from qa.types import Document, Paragraph
-
-# The heading of a report's list of what must improve: "What needs to improve?" (ILACS), "Areas for
-# priority action" and "Recommendations" (SIF), "Areas for improvement" (visits).
-_IMPROVE = re.compile(r"^(?:What needs to improve|Areas? for (?:priority action|improvement)|Recommendations)\b",
-                      re.IGNORECASE)
+from qa.types import Document
 
 
 def slug(key: str) -> str:
@@ -38,57 +33,6 @@ def reports_of(store: Store, key: str) -> list[Document]:
     """The authority's reports, one of each (a PDF and its text twin count once), oldest first."""
     chosen = [e.document for e in store.entries.values() if authority_of(e.document) == key]
     return sorted(distinct(chosen), key=lambda d: (d.date or "", d.doc_id))
-
-
-def improvements(document: Document) -> list[tuple[int, int, int]]:
-    """Each item of the report's first list of what must improve, as (paragraph index, start, end):
-    the lines of the list under its heading, else its numbered recommendations (a sentence that
-    introduces them is skipped), else the paragraph under the heading."""
-    paragraphs = document.paragraphs
-    heading = next((i for i, p in enumerate(paragraphs)
-                    if p.kind == "heading" and _IMPROVE.match(document.text[p.start:p.end])), None)
-    if heading is None:
-        return []
-    following = []
-    for paragraph in paragraphs[heading + 1:]:
-        if paragraph.kind in ("heading", "table"):
-            break
-        following.append(paragraph)
-    # An introduction ("The following recommendations are ...") before a list or numbered items.
-    if len(following) > 1 and following[0].kind == "text" and following[0].number is None and (
-            following[1].kind == "list" or following[1].number is not None):
-        following = following[1:]
-    if not following:
-        return []
-    first = following[0]
-    if first.kind == "list":
-        run = _while(following, lambda p, _: p.kind == "list")
-    elif first.number is not None:
-        run = _while(following, lambda p, before: p.number is not None and (before is None or p.number > before.number))
-    else:
-        run = [first]
-    items = []
-    for paragraph in run:
-        index = paragraphs.index(paragraph, heading)
-        if paragraph.kind != "list":
-            items.append((index, paragraph.start, paragraph.end))
-            continue
-        offset = paragraph.start
-        for line in document.text[paragraph.start:paragraph.end].split("\n"):
-            if line.strip():
-                items.append((index, offset, offset + len(line)))
-            offset += len(line) + 1
-    return items
-
-
-def _while(paragraphs: list[Paragraph], keep) -> list[Paragraph]:
-    """The paragraphs from the first while `keep(paragraph, the one before)` holds."""
-    run: list[Paragraph] = []
-    for paragraph in paragraphs:
-        if not keep(paragraph, run[-1] if run else None):
-            break
-        run.append(paragraph)
-    return run
 
 
 def summary(key: str, documents: list[Document]) -> dict:
@@ -113,7 +57,8 @@ def history(key: str, documents: list[Document]) -> dict:
             "lead_inspector": document.meta.get("lead_inspector"), "framework": document.meta.get("framework"),
             "grades": {name: _value(document, spans[name], grade)
                        for name, grade in document.meta.get("grades", {}).items() if name in spans},
-            "improvements": [_value(document, item) for item in improvements(document)],
+            "improvements": [_value(document, (item.paragraph, item.start, item.end))
+                             for item in improvements(document)],
         })
     return {**summary(key, documents), "judgements": JUDGEMENTS, "history": reports}
 

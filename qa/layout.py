@@ -22,6 +22,8 @@ _GRADE = re.compile(r"(?:" + "|".join(GRADES) + r")(?: to(?: be good)?)?", re.IG
 _GRADE_ENDING = re.compile(r"\b(?:" + "|".join(GRADES) + r")$", re.IGNORECASE)
 _TABLE_HEADER = re.compile(r"Judgement(?: Grade)?|Grade", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?:;][\"'”’)\]]*\d?$")
+# A note in brackets after a list item: "(outcome 3, national framework)", "(Enabler two)".
+NOTE = re.compile(r"\([^()]{1,80}\)\.?")
 _HEADING_MAX = 150
 _LABEL_MAX = 120
 # A line at least this share of the text width was broken by the page, not by the writer.
@@ -162,6 +164,10 @@ class _Builder:
     def _continue(self, raw: str, line: str) -> None:
         current = self.current
         previous = current.lines[-1]
+        if current.kind == "list" and NOTE.fullmatch(line):
+            # "(outcome 3, national framework)" on a line of its own belongs to the item above.
+            current.lines[-1] = previous + " " + line
+            return
         # A full line ending a sentence may end its paragraph: a heading after it starts a new block.
         heading = not self.full(line) and (line.endswith("?") or not _ends_sentence(line))
         wrapped = _starts_lower(line) or (self.full(raw) and not raw.endswith("?") and not (

@@ -1,0 +1,97 @@
+"""The parts of a report that Ofsted's formats set out, found in real reports of each format."""
+
+from pathlib import Path
+
+import pytest
+
+from qa.report import fingerprint, load_report
+from qa.sections import improvements, inspectors
+from qa.types import Document, Paragraph
+
+SAMPLES = Path(__file__).parent / "samples"
+
+
+def _report(name: str) -> Document:
+    path = SAMPLES / name
+    return load_report(fingerprint(path), path.stem, name)
+
+
+def _items(document: Document) -> list[str]:
+    return [document.text[item.start:item.end] for item in improvements(document)]
+
+
+@pytest.mark.parametrize("name, count, first, last", [
+    # The single inspection framework: numbered recommendations under topic headings.
+    ("worcestershire-inspection-2017.txt", 14, "1. Ensure that elected members and senior leaders", "14. "),
+    # ILACS: a bulleted list.
+    ("worcestershire-inspection-2019.txt", 8, "The engagement with partners to deliver early help", None),
+    ("authorities/sunderland/children's services inspection - 11 march 2025.txt", 3,
+     "The uptake of return home interviews", None),
+    # The single inspection framework's areas for improvement, the safeguarding board's own list left out.
+    ("authorities/essex/children's services inspection - 21 march 2014.txt", 10, "14. Professionals who assess",
+     "23. The authority and partners"),
+])
+def test_the_list_of_what_must_improve_is_found_in_each_format(name, count, first, last):
+    document = _report(name)
+    items = _items(document)
+    assert len(items) == count
+    assert items[0].startswith(first)
+    if last:
+        assert items[-1].startswith(last)
+    for item in improvements(document):
+        paragraph = document.paragraphs[item.paragraph]
+        assert paragraph.start <= item.start < item.end <= paragraph.end
+
+
+def test_an_area_send_inspection_lists_its_recommendations():
+    items = _items(_report("worcestershire-send-2024.txt"))
+    assert len(items) == 4 and items[0].startswith("all services gather accurate data")
+
+
+def test_a_report_with_nothing_to_improve_has_no_list():
+    assert improvements(_report("worcestershire-focused-visit-2025.txt")) == ()
+
+
+def test_the_inspectors_of_a_visit_are_the_names_in_their_sentence():
+    document = _report("worcestershire-focused-visit-2025.txt")
+    index, start, end = inspectors(document)
+    assert document.text[start:end] == "Rebecca Quested and Matthew Hedges"
+    assert document.paragraphs[index].start <= start and end <= document.paragraphs[index].end
+    assert inspectors(_report("worcestershire-inspection-2019.txt")) is None
+
+
+def _document(lines: list[tuple[str, str, int | None]]) -> Document:
+    """A document from (kind, text, number) paragraphs."""
+    text, paragraphs = "", []
+    for kind, words, number in lines:
+        start = len(text)
+        text += words
+        paragraphs.append(Paragraph(start, len(text), number, kind))
+        text += "\n\n"
+    return Document("d", "t", None, "s", str(hash(text)), text, tuple(paragraphs))
+
+
+def test_findings_after_the_numbered_recommendations_are_not_items():
+    document = _document([
+        ("heading", "What does the local authority need to improve?", None),
+        ("heading", "Priority and immediate action", None),
+        ("text", "There are no areas of priority action.", None),
+        ("heading", "Areas for improvement", None),
+        ("heading", "Capacity", None),
+        ("text", "7. Ensure that caseloads are manageable.", 7),
+        ("heading", "Quality of practice", None),
+        ("text", "8. Improve the quality of plans.", 8),
+        ("heading", "The local authority’s strengths", None),
+        ("text", "9. Senior leaders know their services well.", 9),
+    ])
+    assert _items(document) == ["7. Ensure that caseloads are manageable.", "8. Improve the quality of plans."]
+
+
+def test_a_table_of_contents_is_not_the_list():
+    document = _document([
+        ("heading", "Recommendations", None),
+        ("text", "Summary\nInspection findings\nInformation about this area", None),
+        ("heading", "Recommendations", None),
+        ("list", "The quality of plans.\nThe timeliness of visits.", None),
+    ])
+    assert _items(document) == ["The quality of plans.", "The timeliness of visits."]
