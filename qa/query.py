@@ -26,6 +26,9 @@ _QUESTION_WORD = re.compile(r"^\W*(?:who|whom|whose|what|whats|when|where|which|
                             r"did|has|have|had|can|could|will|would|should|tell|list|name|describe|explain)\b",
                             re.IGNORECASE)
 _YEAR = re.compile(r"\b20[12]\d\b")
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december")
+_MONTH_YEAR = re.compile(r"\b(" + "|".join(_MONTHS) + r")\s+(20[12]\d)\b", re.IGNORECASE)
 # A year that a change is measured from ("since the 2022 inspection", "after it was judged
 # inadequate in 2021") is not the year asked about.
 _FROM_YEAR = re.compile(r"\b(?:since|after|before)\b[^.?!;]{0,60}?\b(20[12]\d)\b", re.IGNORECASE)
@@ -39,6 +42,29 @@ _LIST = re.compile(r"\b(?:needs?|needed|must|should|has|have|had) (?:to )?(?:do 
                    r"\bareas? (?:for|of|that need) (?:priority action|improvement|development)|\brecommendations?\b|"
                    r"\bpriority action\b|\bwhat (?:areas|parts?) .{0,60}\b(?:look|looked|examine|examined|focus)",
                    re.IGNORECASE)
+# Questions for what a report says must improve (answered from its own list), not for what has
+# improved or how: "What does Kent need to improve?", "Which areas did Ofsted say Bury still needs
+# to work on?", "What were the recommendations of the 2016 inspection?".
+_MUST_IMPROVE = re.compile(
+    r"\b(?:needs?|needed|must|should|has to|have to|had to|asked|asks?|told|tells?|wants?|wanted|requires?|"
+    r"required|recommend(?:s|ed)?)\b[^?.;]{0,60}?\b(?:improve|improving|do better|doing better|work on|sort out|fix|"
+    r"tackle|do about|do for|do following|to do|to change)\b|\bwant(?:s|ed)?\b[^?.;]{0,60}?\bimproved\b|"
+    r"\brecommend(?:s|ed)?\b|"
+    r"\bimprovements? (?:did|does|do)\b[^?]{0,80}\b(?:ask|call)(?:s|ed)? for\b|"
+    r"\bareas? (?:(?:for|of|that need(?:s|ed)?(?: to)?) )?(?:priority action|improvement|improving|development|work)\b|"
+    r"\bfalling short\b|\bneeds? better\b|"
+    r"\brecommendations?\b|\bpriority actions?\b|\bimprovement (?:points|areas|actions|priorities)\b|"
+    r"\bwhat needs? (?:improving|sorting|fixing|to improve)\b|\bwhat (?:to|should) improve\b", re.IGNORECASE)
+# Whether a question about a report's list asks what became of it ("Has St Helens made progress on
+# the areas for improvement from its 2023 inspection?"): the reader answers those from later reports.
+_ACTED_ON = re.compile(r"\b(?:made progress|progress on|acted on|act on|happened to|dealt with|deal with)\b|"
+                       r"\b(?:has|had|have)\b[^?]{0,60}\b(?:addressed|tackled|fixed|acted|improved)\b|"
+                       r"^\W*(?:why|how (?:many|much|long|often))\b", re.IGNORECASE)
+# Questions for who carried out a visit ("Which HMIs carried out the May 2024 focused visit to East
+# Riding?"); who led an inspection is on its front page (qa.judgements).
+_INSPECTORS = re.compile(r"\b(?:which|what|name the) (?:inspectors|hmis?)\b|\bwho (?:were|was) the inspectors\b|"
+                         r"\bwho (?:carried out|conducted|did|undertook|made|visited)\b[^?]{0,60}\bvisit",
+                         re.IGNORECASE)
 # Words that ask for a list without narrowing it to a topic ("What does Kent need to improve?").
 _LIST_WORDS = frozenset(("need", "needs", "needed", "must", "improve", "improvement", "improvements", "ofsted",
                          "say", "said", "want", "wanted", "ask", "asked", "children", "childrens", "social",
@@ -46,7 +72,12 @@ _LIST_WORDS = frozenset(("need", "needs", "needed", "must", "improve", "improvem
                          "visit", "local", "authority", "council", "area", "areas", "priority", "action",
                          "recommendation", "recommendations", "make", "made", "better", "according",
                          "latest", "last", "recent", "judgement", "send", "partnership",
-                         "development", "looked", "look", "examined", "focus", "parts", "part",
+                         "development", "looked", "look", "examined", "focus", "parts", "part", "tell", "told",
+                         "tells", "asked", "recommend", "recommended", "recommends", "work", "still", "sort", "fix",
+                         "falling", "short", "points", "priorities", "actions", "set", "give", "gave", "given",
+                         "improving", "list", "main", "key", "ilacs", "full", "most", "doing", "wants", "required",
+                         "requires", "identified", "findings", "ofsteds", "sorting", "fixing", "were", "what", "new",
+                         "cqc",
                          *"january february march april may june july august september october november "
                           "december spring summer autumn winter".split()))
 _WORD = re.compile(r"[a-z]+")
@@ -108,11 +139,14 @@ class Query:
     mentions: tuple[str, ...] = ()  # the names as folded in the question ("hull", "banes")
     absent: tuple[str, ...] = ()  # keys of authorities it names that no report is about
     years: tuple[int, ...] = ()  # years asked about ("in 2022"), not measured from ("since 2018")
+    months: tuple[tuple[int, int], ...] = ()  # (year, month) named ("the March 2021 focused visit")
     kinds: tuple[str, ...] = ()  # kinds of report named ("focused visit")
     judgement: str | None = None  # a front-page value asked for (qa.judgements)
     current: bool = False  # says "now", "latest", "currently"
     past: bool = False  # asks about the past or a change
     listing: str | None = None  # asks for a list: "all" of it, or the "item" on a topic it names
+    must_improve: bool = False  # asks what a report says must improve
+    inspectors: bool = False  # asks who carried out a visit
     fact: bool = False  # asks for a name, date, number or grade
     many: bool = False  # asks about many authorities ("which councils", "how many authorities")
     grades: tuple[str, ...] = ()  # grades named ("inadequate"; "good or better" is good and outstanding)
@@ -148,15 +182,22 @@ def understand(question: str, history: Sequence[str] = (), known: Iterable[str] 
     if speller is not None:
         kept = set(" ".join(named.mentions).split())
         asked, corrections = speller.correct_text(asked, lambda word: word.lower() in kept or glossary.is_term(word))
+    # Whether it asks for a whole list or an item on a topic is read before jargon is spelt out
+    # ("SEND (special educational needs and disabilities)" names no topic).
+    improving = must_improve(asked)
+    listed = listing(asked, named.mentions, improving)
     asked = glossary.expand(asked)
     mentions = named.mentions
     return Query(text=question, context=context, asked=asked, corrections=tuple(corrections.items()),
                  could_mean=named.could_mean,
                  authorities=tuple(key for key in named.keys if key in known), mentions=mentions,
                  absent=tuple(key for key in named.keys if key not in known),
-                 years=years_named(text), kinds=kinds_named(text), judgement=judgement_asked(asked),
+                 # "What did Sandwell need to improve after the March 2021 focused visit?" names the visit.
+                 years=years_named(text, measured_from=not improving), months=months_named(text),
+                 kinds=kinds_named(text), judgement=judgement_asked(asked),
                  current=bool(_CURRENT.search(asked)), past=bool(_PAST.search(" ".join([asked, *context]))),
-                 listing=listing(asked, mentions), fact=bool(_FACT.search(asked)),
+                 listing=listed, must_improve=improving,
+                 inspectors=bool(_INSPECTORS.search(asked)), fact=bool(_FACT.search(asked)),
                  many=bool(_MANY.search(asked)), grades=grades_named(asked),
                  since=year_measured_from(text), change=change_asked(asked, mentions))
 
@@ -190,11 +231,17 @@ def follow_up_context(question: str, history: Sequence[str] = ()) -> list[str]:
     return [history[-1]] if history and is_follow_up(question) else []
 
 
-def years_named(question: str) -> tuple[int, ...]:
-    """Years the question asks about ("in 2022"), not those it measures from ("since 2018")."""
-    measured_from = {match.start(1) for match in _FROM_YEAR.finditer(question)}
-    return tuple(sorted({int(match.group()) for match in _YEAR.finditer(question)
-                         if match.start() not in measured_from}))
+def years_named(question: str, measured_from: bool = True) -> tuple[int, ...]:
+    """Years the question asks about ("in 2022"), not those it measures from ("since 2018") unless
+    `measured_from` is false."""
+    skipped = {match.start(1) for match in _FROM_YEAR.finditer(question)} if measured_from else set()
+    return tuple(sorted({int(match.group()) for match in _YEAR.finditer(question) if match.start() not in skipped}))
+
+
+def months_named(question: str) -> tuple[tuple[int, int], ...]:
+    """(year, month) of each month the question names with its year ("in March 2021")."""
+    return tuple(sorted({(int(year), _MONTHS.index(month.lower()) + 1)
+                         for month, year in _MONTH_YEAR.findall(question)}))
 
 
 def year_measured_from(question: str) -> int | None:
@@ -224,13 +271,20 @@ def change_asked(question: str, mentions: Sequence[str] = ()) -> str | None:
     return area_named(question) or "overall_effectiveness"
 
 
-def listing(question: str, mentions: Sequence[str] = ()) -> str | None:
+def listing(question: str, mentions: Sequence[str] = (), improving: bool = False) -> str | None:
     """"all" for a question asking for a whole list (what must improve, what was looked at), "item"
-    for one asking for the item on a topic it names, None for any other question."""
-    if not _LIST.search(question):
+    for one asking for the item on a topic it names, None for any other question. `improving`: it
+    asks what must improve, in whatever words."""
+    if not (improving or _LIST.search(question)):
         return None
-    words = set(_WORD.findall(authority_key(question))) - set(" ".join(mentions).split())
+    words = {word for word in _WORD.findall(authority_key(question)) if len(word) > 2} - set(" ".join(mentions).split())
     return "item" if words - STOPWORDS - _LIST_WORDS else "all"
+
+
+def must_improve(question: str) -> bool:
+    """Whether a question asks what a report says must improve (or recommends), not what became of
+    it, why, or a figure."""
+    return bool(_MUST_IMPROVE.search(question)) and not _ACTED_ON.search(question)
 
 
 def kinds_named(question: str) -> tuple[str, ...]:

@@ -48,3 +48,26 @@ def test_jargon_is_spelt_out_and_understood():
 def test_a_name_that_could_be_two_authorities_is_not_made_out():
     query = understand("How is Sussex doing?", known=KNOWN)
     assert query.authorities == () and set(query.could_mean) == {"east sussex", "west sussex"}
+
+
+def test_what_must_improve_is_told_apart_from_what_has_improved():
+    asks = ["What does Kirklees need to improve?", "Which areas did Ofsted say Kirklees still needs to work on?",
+            "What did Ofsted recommend Kirklees do about early help in 2016?", "kirklees areas improvement 2024",
+            "What did the 2022 focused visit ask Kirklees to improve about capacity?",
+            "where is kirklees still falling short in childrens services"]
+    does_not = ["Has Kirklees improved since its last inspection?", "What improvements has Kirklees made?",
+                "Has Kirklees made progress on the areas for improvement from its 2023 inspection?",
+                "Why do Kirklees leaders struggle to tackle waiting times?",
+                "How long could children wait before a recommendation was made?"]
+    assert all(understand(question, (), KNOWN).must_improve for question in asks)
+    assert not any(understand(question, (), KNOWN).must_improve for question in does_not)
+    assert understand("What does Kirklees need to improve?", (), KNOWN).listing == "all"
+    assert understand("What did Ofsted tell Kirklees to improve in 2021?", (), KNOWN).listing == "all"
+    assert understand("What does Kirklees need to improve at its front door?", (), KNOWN).listing == "item"
+
+
+def test_who_carried_out_a_visit_is_asked_for_the_inspectors():
+    for question in ("Who carried out the July 2023 focused visit to Kirklees?", "Which HMIs visited Kirklees in 2024?",
+                     "Who were the inspectors on Kirklees's October 2018 focused visit?"):
+        assert understand(question, (), KNOWN).inspectors, question
+    assert not understand("Who is the director of children's services in Kirklees?", (), KNOWN).inspectors
