@@ -80,6 +80,21 @@ def test_what_needs_to_improve_is_a_heading_over_a_list_without_bullet_glyphs():
         assert "◼" not in text
 
 
+def test_a_note_in_brackets_on_its_own_line_stays_with_its_list_item():
+    text, paragraphs = structure(
+        "What needs to improve?\n"
+        "◼ The management oversight of the local authority designated officer (LADO).\n"
+        "(outcome 3, national framework)\n"
+        "◼ The identification and assessment of children living in private fostering\n"
+        "arrangements. (outcome 3, national framework)\n\n"
+        "The experiences and progress of children who need help and\nprotection: good\n")
+    assert [p.kind for p in paragraphs] == ["heading", "list", "heading"]
+    assert text[paragraphs[1].start:paragraphs[1].end].split("\n") == [
+        "The management oversight of the local authority designated officer (LADO). (outcome 3, national framework)",
+        "The identification and assessment of children living in private fostering arrangements. "
+        "(outcome 3, national framework)"]
+
+
 def test_ofsted_address_and_back_page_are_removed_but_the_letter_is_kept():
     for name in ("worcestershire-focused-visit-2025.txt", "worcestershire-focused-visit-2025.pdf"):
         text, _, _ = _structured(name)
