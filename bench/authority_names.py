@@ -36,7 +36,7 @@ def main() -> None:
     parser.add_argument("--show", action="store_true", help="print every question not recognised")
     args = parser.parse_args()
     rng = random.Random(args.seed)
-    keys = authorities.table_keys()
+    keys = authorities.names_to_find()
     counts = {"recognised": 0, "wrong": 0, "not made out": 0, "candidates offered": 0}
     misses, began, total = [], time.perf_counter(), 0
     for name in authorities.canonical_names():

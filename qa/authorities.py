@@ -158,6 +158,26 @@ def table_keys() -> frozenset[str]:
     return frozenset(map(authority_key, _AUTHORITIES))
 
 
+# Councils of Wales, Scotland and Northern Ireland, whose children's services Ofsted does not
+# inspect: a question about one is about no report of the collection. Names that are also everyday
+# words or people's names (Highland, Angus, Moray, Fife, Stirling, Newport) are left out.
+OUTSIDE_ENGLAND = frozenset(map(authority_key, (
+    "Blaenau Gwent", "Bridgend", "Caerphilly", "Cardiff", "Carmarthenshire", "Ceredigion", "Conwy", "Denbighshire",
+    "Flintshire", "Gwynedd", "Anglesey", "Merthyr Tydfil", "Monmouthshire", "Neath Port Talbot", "Pembrokeshire",
+    "Powys", "Rhondda Cynon Taf", "Swansea", "Torfaen", "Vale of Glamorgan", "Wrexham",
+    "Aberdeen", "Aberdeenshire", "Argyll and Bute", "Clackmannanshire", "Dumfries and Galloway", "Dundee",
+    "East Ayrshire", "East Dunbartonshire", "East Lothian", "East Renfrewshire", "Edinburgh", "Falkirk", "Glasgow",
+    "Inverclyde", "Midlothian", "North Ayrshire", "North Lanarkshire", "Orkney", "Perth and Kinross",
+    "Renfrewshire", "Scottish Borders", "Shetland", "South Ayrshire", "South Lanarkshire", "West Dunbartonshire",
+    "West Lothian", "Belfast")))
+
+
+def names_to_find() -> frozenset[str]:
+    """The keys a question's names are matched against besides the index's own: the table's and
+    the councils outside England."""
+    return table_keys() | OUTSIDE_ENGLAND
+
+
 def find(text: str) -> str | None:
     """The key of the first authority of the table that `text` names (longest name first at a place)."""
     folded = " " + authority_key(text) + " "

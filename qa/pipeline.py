@@ -18,6 +18,7 @@ from qa.embed import Embedder, make_embedder
 from qa.errors import QuestionError
 from qa.filters import Filters, Scope, authority_of, without_scope
 from qa.filters import scope as filters_scope
+from qa.from_lists import ListScores, StructureAnswers
 from qa.judgements import grade_citations
 from qa.query import Query, understand
 from qa.read import LEAST_SIMILARITY, PassageReader, cite
@@ -41,6 +42,7 @@ class QA:
         self.embedder = embedder or make_embedder(self.settings)
         self.spans = span_model(self.settings.reader)
         self.reader = PassageReader(self.spans, passages_read=self.settings.passages_read)
+        self.structure = StructureAnswers(self.embedder, ListScores.load())
         self._store: Store | None = None
         self._load_lock = threading.Lock()
         self._refreshes = 0
@@ -148,6 +150,11 @@ class QA:
         front_page = self.front_page(store, query, scope, top_k)
         if front_page:
             return Reply(question, True, (time.perf_counter() - began) * 1000, front_page)
+        structured = self.structure.inspectors(store, query, scope) or self.structure.must_improve(
+            store, query, scope, without_scope(query.asked, scope), top_k)
+        if structured and structured[0].score >= self.settings.threshold:
+            return Reply(question, True, (time.perf_counter() - began) * 1000, structured,
+                         searched_for=query.searched_for)
         missing = self.ungraded(store, query, scope)
         if missing:
             # The inspections asked about give no such grade: not found, with why, and the grades
@@ -166,13 +173,12 @@ class QA:
 
     def front_page(self, store: Store, query: Query, scope: Scope, top_k: int) -> tuple[Answer, ...]:
         """The grade, lead inspector or dates asked for, from the front pages of the reports in
-        scope, newest first; nothing when the question asks none of these of a scoped set, or asks
-        about a change (the reader compares reports). A question about the present is answered
-        from the latest inspection only."""
-        if not query.judgement or query.past or (scope.doc_ids is None and not scope.years):
+        scope, newest first; nothing when the question asks none of these, asks them of no
+        authority in particular (no report's to give), or asks about a change (the reader compares
+        reports). A question about the present is answered from the latest inspection only."""
+        if not query.judgement or query.past or scope.doc_ids is None:
             return ()
-        chosen = [entry.document for entry in store.entries.values()
-                  if scope.doc_ids is None or entry.document.doc_id in scope.doc_ids]
+        chosen = [entry.document for entry in store.entries.values() if entry.document.doc_id in scope.doc_ids]
         if scope.latest:
             inspections = [d for d in chosen if d.kind == "inspection" and d.date]
             chosen = [max(inspections, key=lambda d: d.date)] if inspections else []

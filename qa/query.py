@@ -85,6 +85,9 @@ _WORD = re.compile(r"[a-z]+")
 _FACT = re.compile(r"^\s*(?:(?:and|but|so) )?(?:who|whom|whose|when|which|where|how (?:many|much|long|often)|"
                    r"what (?:year|date|month|day|time|grade|judgement|rating|percentage|proportion|number|"
                    r"name|is the name|was the name|age)\b)", re.IGNORECASE)
+# Questions for a figure ("How many children ...?", "What was the average caseload ...?").
+_FIGURE = re.compile(r"\bhow (?:many|much)\b|\bwhat (?:is |was |were |are )?(?:the )?(?:percentage|proportion|number|"
+                     r"average|rate|ratio|share|amount|cost|budget)\b", re.IGNORECASE)
 # Questions about many authorities at once ("Which councils were judged inadequate in 2024?").
 _MANY = re.compile(r"\b(?:which|what|how many|list|name)\b[^?]{0,40}?\b(?:local authorities|authorities|councils|"
                    r"areas|LAs|places|inspections)\b|^\s*where (?:was|were|is|are|has|have)\b|"
@@ -148,6 +151,7 @@ class Query:
     must_improve: bool = False  # asks what a report says must improve
     inspectors: bool = False  # asks who carried out a visit
     fact: bool = False  # asks for a name, date, number or grade
+    figure: bool = False  # asks for a figure (how many, how much, what percentage)
     many: bool = False  # asks about many authorities ("which councils", "how many authorities")
     grades: tuple[str, ...] = ()  # grades named ("inadequate"; "good or better" is good and outstanding)
     since: int | None = None  # the year a change is measured from ("since 2018")
@@ -176,7 +180,7 @@ def understand(question: str, history: Sequence[str] = (), known: Iterable[str] 
     context = tuple(follow_up_context(question, history))
     text = " ".join([question, *context])
     known = set(known)
-    named = authorities.named_in(text, known | authorities.table_keys())
+    named = authorities.named_in(text, known | authorities.names_to_find())
     asked = question_asked(question)
     corrections: dict[str, str] = {}
     if speller is not None:
@@ -198,6 +202,7 @@ def understand(question: str, history: Sequence[str] = (), known: Iterable[str] 
                  current=bool(_CURRENT.search(asked)), past=bool(_PAST.search(" ".join([asked, *context]))),
                  listing=listed, must_improve=improving,
                  inspectors=bool(_INSPECTORS.search(asked)), fact=bool(_FACT.search(asked)),
+                 figure=bool(_FIGURE.search(asked)),
                  many=bool(_MANY.search(asked)), grades=grades_named(asked),
                  since=year_measured_from(text), change=change_asked(asked, mentions))
 

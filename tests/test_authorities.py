@@ -80,3 +80,13 @@ def test_a_possessive_without_its_apostrophe_is_the_name():
 def test_a_name_that_is_an_everyday_word_in_lower_case_beside_another_is_the_word():
     assert named_in("i'm reading up on Sutton. what needs to improve", EVERY).keys == ("sutton",)
     assert named_in("What about Reading and Slough?", EVERY).keys == ("reading", "slough")
+
+
+def test_a_council_outside_england_is_named_and_known_to_be_no_reports():
+    from qa.query import understand
+
+    for question in ("What overall grade did Ofsted give Cardiff Council's children's services in 2014?",
+                     "glasgow care leavers", "How is the Vale of Glamorgan doing?"):
+        query = understand(question, (), authorities.table_keys())
+        assert query.absent and not query.authorities, question
+    assert understand("What did Ofsted say about Swindon?", (), {"swindon"}).authorities == ("swindon",)

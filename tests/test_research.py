@@ -188,3 +188,23 @@ def test_a_grade_that_the_latest_inspection_does_not_give_is_not_invented(resear
     # Asked how it changed, both inspections are cited: one by its grades, none invented.
     reply = research_qa.ask("Has Birmingham improved since its last inspection?")
     assert [row.grade for row in reply.table] == ["good", "requires improvement"]
+
+
+def test_what_must_improve_is_the_latest_inspections_own_list_each_item_cited(research_qa):
+    reply = research_qa.ask("What does Sunderland need to improve?")
+    assert reply.answered and len(reply.answers) == 3
+    assert {answer.citation.date for answer in reply.answers} == {"2025-03-11"}
+    assert reply.answers[0].text.startswith("The uptake of return home interviews")
+    for answer in reply.answers:
+        _exact(research_qa, answer)
+    past = research_qa.ask("What did the 2021 inspection say Sunderland needed to improve?")
+    assert [answer.citation.date for answer in past.answers] == ["2021-08-20"]
+    assert past.answers[0].text.startswith("The consistency of the quality of assessments")
+
+
+def test_a_topic_question_gets_the_item_on_its_topic_first(research_qa):
+    reply = research_qa.ask("What did the 2019 inspection ask Worcestershire to improve about mental health services?")
+    assert reply.answered
+    assert reply.answers[0].text.startswith("The availability of a dedicated pathway to the provision of mental health")
+    assert reply.answers[0].score > max(answer.score for answer in reply.answers[1:])
+    _exact(research_qa, reply.answers[0])

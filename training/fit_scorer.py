@@ -39,6 +39,7 @@ import ofsted_questions as oq  # noqa: E402
 
 from qa.config import Settings  # noqa: E402
 from qa.evaluate import (  # noqa: E402
+    Reports,
     evidence_key,
     fold,
     format_reliability,
@@ -49,6 +50,7 @@ from qa.evaluate import (  # noqa: E402
     reliability,
     risk_coverage,
 )
+from qa.filters import without_scope  # noqa: E402
 from qa.noise import noisy  # noqa: E402
 from qa.pipeline import QA  # noqa: E402
 from qa.read import CALIBRATION, FEATURES, LEAST_SIMILARITY, SCORER, Scorer, calibration_rows  # noqa: E402
@@ -61,12 +63,16 @@ def collect(qa: QA, items: list[dict]) -> tuple[list[dict], list[bool]]:
     """Per question answered by the reader: its span features and labels; and for each question
     answered from a front page, whether that answer was right."""
     store, rows, front_page = qa.store, [], []
+    reports = Reports(entry.document for entry in store.entries.values())
     began = time.time()
     for number, item in enumerate(items, 1):
         query = qa.understand(store, item["question"], item.get("history") or [])
         scope = qa.scope(store, query)
         unanswerable = bool(item.get("unanswerable"))
         evidence = evidence_key(item.get("evidence") or "")
+        if qa.structure.inspectors(store, query, scope) or qa.structure.must_improve(
+                store, query, scope, without_scope(query.asked, scope), 1):
+            continue  # answered from the report's structure (training/fit_lists.py measures those)
         answers = qa.front_page(store, query, scope, 1)
         if answers:
             # The value as printed: right when it is the gold value, or cited where the evidence is.
@@ -81,8 +87,12 @@ def collect(qa: QA, items: list[dict]) -> tuple[list[dict], list[bool]]:
             candidates = said_wrong(candidates, item["wrong"])
             if not candidates:
                 continue
-        labels = [not unanswerable and bool(evidence) and evidence in evidence_key(
+        # Right as `qa eval` counts right@1: the paragraph holds the evidence, or the span holds the
+        # gold words and comes from the question's report.
+        labels = [not unanswerable and (bool(evidence) and evidence in evidence_key(
             c.document.text[c.document.paragraphs[c.paragraph].start:c.document.paragraphs[c.paragraph].end])
+            or reports.same(c.document.doc_id, item.get("file")) is not False
+            and any(fold(gold) in fold(c.document.text[c.start:c.end]) for gold in item["answers"]))
             for c in candidates]
         rows.append({"id": item["id"], "authority": oq.authority(item), "unanswerable": unanswerable,
                      "features": np.array([c.features for c in candidates]).reshape(-1, len(FEATURES)),
@@ -186,6 +196,8 @@ def main() -> None:
     print("calibration: " + ", ".join(f"{n} {w:+.2f}" for n, w in zip(CALIBRATION, scorer.calibration, strict=True))
           + f", bias {scorer.calibration_bias:+.2f}")
     if args.write:
+        kept = {key: value for key, value in json.loads(SCORER.read_text(encoding="utf-8")).items()
+                if key == "lists"}  # training/fit_lists.py's
         SCORER.write_text(json.dumps({
             "weights": dict(zip(FEATURES, map(float, scorer.weights), strict=True)), "bias": scorer.bias,
             "calibration": dict(zip(CALIBRATION, map(float, scorer.calibration), strict=True)),
@@ -193,7 +205,7 @@ def main() -> None:
             "threshold": chosen["threshold"], "questions": len(rows) + len(front_page),
             "out_of_fold": {key: round(chosen[key], 3) for key in ("abstain", "false_abstain", "coverage", "risk")}
             | {"calibration_error": error},
-        }, indent=2) + "\n")
+        } | kept, indent=2) + "\n")
         print(f"wrote {SCORER}")
 
 
