@@ -28,7 +28,8 @@ COVERED = 0.9
 _HEADING = re.compile(r"^\f?(?:What needs to improve|What does the local authority need to improve|"
                       r"Areas for improvement|Recommendations)\b[^.\n]{0,40}$", re.MULTILINE | re.IGNORECASE)
 _NEXT = re.compile(r"^\f?(?:The experiences and progress|The local authority[’']s strengths|Summary for children|"
-                   r"Information about|Inspection judgements|Main findings|Headline findings|The effectiveness of the L|"
+                   r"Information about|Inspection judgements|Main findings|Headline findings|"
+                   r"The effectiveness of the L|"
                    r"The impact of leaders|Summary of findings|Progress since|What does the LSCB|"
                    r"Children[’']s services in )", re.MULTILINE | re.IGNORECASE)
 # Page furniture of the published text that our cleaned text leaves out.

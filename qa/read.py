@@ -6,10 +6,10 @@ here". Each passage's span is described by a few features (its margin over "no a
 of the question's span scores over all the passages read, the passage's retrieval rank and
 similarity, whether its report is the latest of those read when the question names no year,
 whether it lacks a name the question asks about, whether the question asks for a figure that
-the span does not give). A logistic model over them ranks the spans, and a second one (Platt scaling of the span's ranking
-logit, how far it falls below a hopeless margin and its lead over the other spans) turns each
-into the chance of being right. Both are
-fitted on held-out training questions (`training/fit_scorer.py`, weights in `qa/models/scorer.json`).
+the span does not give). A logistic model over them ranks the spans, and a second one (Platt
+scaling of the span's ranking logit, how far it falls below a hopeless margin and its lead over
+the other spans) turns each into the chance of being right. Both are fitted on held-out training
+questions (`training/fit_scorer.py`, weights in `qa/models/scorer.json`).
 """
 
 from __future__ import annotations
@@ -31,7 +31,8 @@ from qa.store import Store
 from qa.types import Answer, Citation, Document, Paragraph, Passage
 
 SCORER = Path(__file__).resolve().parent / "models" / "scorer.json"
-FEATURES = ("margin", "share", "null_share", "rank", "similarity", "latest", "gap", "name_missing", "not_a_figure")
+FEATURES = ("margin", "share", "null_share", "rank", "similarity", "latest", "gap", "name_missing",
+            "not_a_figure")
 # A figure in an answer: digits or a number in words ("three", "half", "per cent").
 _FIGURE = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
                      r"fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|half|quarter|third|thirds|"

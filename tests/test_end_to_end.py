@@ -197,3 +197,15 @@ def test_refresh_with_real_model_keeps_other_reports(tmp_path, real_embedder):
 def test_a_question_about_several_authorities_of_a_region_is_not_held_up_for_a_name(seeds_qa):
     reply = seeds_qa.ask("Which councils in Sussex were judged good?")
     assert reply.could_mean == ()
+
+
+def test_who_carried_out_a_visit_is_its_inspectors_not_the_director(seeds_qa):
+    reply = seeds_qa.ask("Who carried out the July 2021 focused visit to Worcestershire?")
+    assert reply.answered and reply.answers[0].text == "John Roughton and Nick Bennison"
+    assert reply.answers[0].citation.kind == "focused visit"
+    _assert_exact(reply, seeds_qa)
+
+
+def test_a_council_ofsted_does_not_inspect_is_not_answered(seeds_qa):
+    reply = seeds_qa.ask("What overall grade did Ofsted give Cardiff Council's children's services?")
+    assert not reply.answered and not reply.answers

@@ -49,3 +49,20 @@ def test_a_broken_scorer_file_is_a_clear_error(tmp_path, content):
         Scorer.load(path)
     with pytest.raises(ConfigError, match="answer scorer"):
         Scorer.load(tmp_path / "missing.json")
+
+
+def test_a_span_without_a_figure_scores_lower_for_a_question_asking_for_one():
+    scorer = Scorer.load()
+    with_figure, without = _row(), _row(not_a_figure=1.0)
+    assert scorer.probabilities(np.array([without]))[0] < scorer.probabilities(np.array([with_figure]))[0]
+
+
+def test_the_scores_of_answers_from_lists_are_measured_shares_and_an_item_model():
+    from qa.from_lists import ListScores
+
+    scores = ListScores.load()
+    assert 0.5 < scores.whole <= 1.0 and 0.5 < scores.inspectors <= 1.0
+    assert scores.item(0.8, 0.2) > scores.item(0.3, 0.0)
+    broken = SCORER.parent / "missing.json"
+    with pytest.raises(ConfigError):
+        ListScores.load(broken)
