@@ -26,6 +26,9 @@ _QUESTION_WORD = re.compile(r"^\W*(?:who|whom|whose|what|whats|when|where|which|
                             r"did|has|have|had|can|could|will|would|should|tell|list|name|describe|explain)\b",
                             re.IGNORECASE)
 _YEAR = re.compile(r"\b20[12]\d\b")
+# The pandemic, and the years Ofsted's visits during it were made and published.
+_PANDEMIC = re.compile(r"\b(?:pandemic|lockdowns?|covid(?:-19)?|coronavirus)\b", re.IGNORECASE)
+_PANDEMIC_YEARS = (2020, 2021)
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
            "november", "december")
 _MONTH_YEAR = re.compile(r"\b(" + "|".join(_MONTHS) + r")\s+(20[12]\d)\b", re.IGNORECASE)
@@ -238,9 +241,11 @@ def follow_up_context(question: str, history: Sequence[str] = ()) -> list[str]:
 
 def years_named(question: str, measured_from: bool = True) -> tuple[int, ...]:
     """Years the question asks about ("in 2022"), not those it measures from ("since 2018") unless
-    `measured_from` is false."""
+    `measured_from` is false; the pandemic's years for a question that names no year but the
+    pandemic ("during the third lockdown")."""
     skipped = {match.start(1) for match in _FROM_YEAR.finditer(question)} if measured_from else set()
-    return tuple(sorted({int(match.group()) for match in _YEAR.finditer(question) if match.start() not in skipped}))
+    years = tuple(sorted({int(match.group()) for match in _YEAR.finditer(question) if match.start() not in skipped}))
+    return years or (_PANDEMIC_YEARS if _PANDEMIC.search(question) else ())
 
 
 def months_named(question: str) -> tuple[tuple[int, int], ...]:

@@ -71,3 +71,10 @@ def test_who_carried_out_a_visit_is_asked_for_the_inspectors():
                      "Who were the inspectors on Kirklees's October 2018 focused visit?"):
         assert understand(question, (), KNOWN).inspectors, question
     assert not understand("Who is the director of children's services in Kirklees?", (), KNOWN).inspectors
+
+
+def test_the_pandemic_names_its_years_when_no_year_is_named():
+    assert understand("How did Kirklees leaders respond to staff shortages in the third lockdown?", (),
+                      KNOWN).years == (2020, 2021)
+    assert understand("What did the 2022 visit say about Kirklees's recovery from the pandemic?", (),
+                      KNOWN).years == (2022,)

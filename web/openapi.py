@@ -137,7 +137,9 @@ _ASK = {
     "properties": {
         "question": {"type": "string", "minLength": 1, "maxLength": 2000},
         "history": _ASK_HISTORY,
-        "top_k": {"type": "integer", "minimum": 1, "maximum": MAX_TOP_K, "default": 3},
+        "top_k": {"type": "integer", "minimum": 1, "maximum": MAX_TOP_K, "default": 3,
+                  "description": "How many answers at most; a report's whole list of what must improve is "
+                                 "given item by item, every item."},
         "filters": _FILTERS,
     },
 }
