@@ -88,7 +88,12 @@ _WORD = re.compile(r"[a-z]+")
 _FACT = re.compile(r"^\s*(?:(?:and|but|so) )?(?:who|whom|whose|when|which|where|how (?:many|much|long|often)|"
                    r"what (?:year|date|month|day|time|grade|judgement|rating|percentage|proportion|number|"
                    r"name|is the name|was the name|age)\b)", re.IGNORECASE)
-# Questions for a figure ("How many children ...?", "What was the average caseload ...?").
+# What kind of answer a question wants, when it says: a sum of money ("How much did Dudley spend on
+# agency social workers?") or another figure ("How many children ...?", "What was the average
+# caseload ...?").
+_MONEY = re.compile(r"\bhow much\b[^?]{0,60}\b(?:spend|spent|spending|cost|costs|money|budget|invest|invested|fund|"
+                    r"funding|funded|pay|paid|income|overspend|save|saved|savings)\b|\bhow much money\b|£",
+                    re.IGNORECASE)
 _FIGURE = re.compile(r"\bhow (?:many|much)\b|\bwhat (?:is |was |were |are )?(?:the )?(?:percentage|proportion|number|"
                      r"average|rate|ratio|share|amount|cost|budget)\b", re.IGNORECASE)
 # Questions about many authorities at once ("Which councils were judged inadequate in 2024?").
@@ -154,7 +159,7 @@ class Query:
     must_improve: bool = False  # asks what a report says must improve
     inspectors: bool = False  # asks who carried out a visit
     fact: bool = False  # asks for a name, date, number or grade
-    figure: bool = False  # asks for a figure (how many, how much, what percentage)
+    wants: str | None = None  # "money" or another "figure" (how many, what percentage), when it says
     many: bool = False  # asks about many authorities ("which councils", "how many authorities")
     grades: tuple[str, ...] = ()  # grades named ("inadequate"; "good or better" is good and outstanding)
     since: int | None = None  # the year a change is measured from ("since 2018")
@@ -205,7 +210,7 @@ def understand(question: str, history: Sequence[str] = (), known: Iterable[str] 
                  current=bool(_CURRENT.search(asked)), past=bool(_PAST.search(" ".join([asked, *context]))),
                  listing=listed, must_improve=improving,
                  inspectors=bool(_INSPECTORS.search(asked)), fact=bool(_FACT.search(asked)),
-                 figure=bool(_FIGURE.search(asked)),
+                 wants=wanted(asked),
                  many=bool(_MANY.search(asked)), grades=grades_named(asked),
                  since=year_measured_from(text), change=change_asked(asked, mentions))
 
@@ -289,6 +294,11 @@ def listing(question: str, mentions: Sequence[str] = (), improving: bool = False
         return None
     words = {word for word in _WORD.findall(authority_key(question)) if len(word) > 2} - set(" ".join(mentions).split())
     return "item" if words - STOPWORDS - _LIST_WORDS else "all"
+
+
+def wanted(question: str) -> str | None:
+    """The kind of answer a question says it wants: "money", another "figure", or None."""
+    return next((kind for kind, pattern in (("money", _MONEY), ("figure", _FIGURE)) if pattern.search(question)), None)
 
 
 def must_improve(question: str) -> bool:

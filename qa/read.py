@@ -5,8 +5,8 @@ The span model (`qa.span_reader`) marks the best span of each passage and scores
 here". Each passage's span is described by a few features (its margin over "no answer", its share
 of the question's span scores over all the passages read, the passage's retrieval rank and
 similarity, whether its report is the latest of those read when the question names no year,
-whether it lacks a name the question asks about, whether the question asks for a figure that
-the span does not give). A logistic model over them ranks the spans, and a second one (Platt
+whether it lacks a name the question asks about, whether the question asks for a sum of money
+or another figure that the span does not give). A logistic model over them ranks the spans, and a second one (Platt
 scaling of the span's ranking logit, how far it falls below a hopeless margin and its lead over
 the other spans) turns each into the chance of being right. Both are fitted on held-out training
 questions (`training/fit_scorer.py`, weights in `qa/models/scorer.json`).
@@ -33,6 +33,8 @@ from qa.types import Answer, Citation, Document, Paragraph, Passage
 SCORER = Path(__file__).resolve().parent / "models" / "scorer.json"
 FEATURES = ("margin", "share", "null_share", "rank", "similarity", "latest", "gap", "name_missing",
             "not_a_figure")
+# A sum of money in an answer ("£1.2 million", "£500,000").
+_MONEY = re.compile(r"£|\bpounds?\b|\b(?:million|thousand|billion)\b|\d(?:m|k|bn)\b", re.IGNORECASE)
 # A figure in an answer: digits or a number in words ("three", "half", "per cent").
 _FIGURE = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
                      r"fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|half|quarter|third|thirds|"
@@ -157,12 +159,10 @@ class PassageReader:
         for n, (rank, passage, span) in enumerate(found):
             # A report that does not mention a name the question asks about rarely answers it.
             missing = bool(named) and not named <= store.vocabulary(passage.doc_id)
-            # A question for a figure that the span gives none of is rarely answered by it: "How many
-            # children were living in unregistered homes?" marked "a small number of children".
             text = store.document(passage.doc_id).text[passage.start + span.start:passage.start + span.end]
             features = np.array([margins[n], share[n], null_share, 1.0 / (1 + rank), passage.score,
                                  float(not query.years and dates[n] == newest), margins[n] - margins.max(),
-                                 float(missing), float(query.figure and not _FIGURE.search(text))])
+                                 float(missing), _figure_missing(query.wants, text)])
             candidates.append(_place(store.document(passage.doc_id), passage, span, features, query))
         return [c for c in candidates if c is not None]
 
@@ -172,6 +172,14 @@ class PassageReader:
         # A follow-up is read as asked: with the earlier question appended, the reader answered that
         # one instead ("And school attendance?" after a question on domestic abuse, at 0.95).
         return self.spans.read(query.asked, [store.document(p.doc_id).text[p.start:p.end] for p in passages])
+
+
+def _figure_missing(wants: str | None, text: str) -> float:
+    """Whether a span lacks the sum of money or the figure the question wants: "How many children
+    were living in unregistered homes?" marked "a small number of children", "How much does the
+    City of London spend on its local offer?" marked "up to 25 years"."""
+    figure = {"money": _MONEY, "figure": _FIGURE}.get(wants or "")
+    return float(figure is not None and not figure.search(text))
 
 
 def _place(document: Document, passage: Passage, span: Span, features: np.ndarray,

@@ -78,3 +78,10 @@ def test_the_pandemic_names_its_years_when_no_year_is_named():
                       KNOWN).years == (2020, 2021)
     assert understand("What did the 2022 visit say about Kirklees's recovery from the pandemic?", (),
                       KNOWN).years == (2022,)
+
+
+def test_a_question_says_when_it_wants_a_sum_of_money_or_another_figure():
+    assert understand("How much did Kirklees spend on agency social workers in 2022?", (), KNOWN).wants == "money"
+    assert understand("How many children were living in unregistered homes in Kirklees?", (), KNOWN).wants == "figure"
+    assert understand("What was the average caseload of a Kirklees social worker?", (), KNOWN).wants == "figure"
+    assert understand("Who is the director of children's services in Kirklees?", (), KNOWN).wants is None

@@ -94,3 +94,14 @@ def test_features_tell_the_reader_about_rank_and_margin():
     assert first.features[7] == 0.0  # the report has every name the question asks about
     named, = reader.candidates(Store(), understand("Do leaders in Gotham know their services?"), passages[:1])
     assert named.features[7] == 1.0
+
+
+def test_a_span_lacking_the_figure_or_the_sum_asked_for_is_marked():
+    from qa.read import _figure_missing
+
+    assert _figure_missing("figure", "a small number of children") == 1.0
+    assert _figure_missing("figure", "about 35 children") == 0.0
+    assert _figure_missing("figure", "two in three care leavers") == 0.0
+    assert _figure_missing("money", "up to 25 years") == 1.0
+    assert _figure_missing("money", "£7.5 million") == 0.0
+    assert _figure_missing(None, "a small number of children") == 0.0
