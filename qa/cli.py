@@ -247,6 +247,10 @@ def _show(reply: Reply) -> str:
         lines.append(f"Which authority do you mean? The question's name could be {_either(reply.could_mean)}; "
                      "ask again with its name.")
     elif reply.table is not None:
+        if reply.answered and not reply.from_table:
+            for number, answer in enumerate(reply.answers, 1):
+                lines += [f"{number}. {answer.text}", *_cite(answer)]
+            lines.append("Each inspection's grade:")
         found = [row for row in reply.table if row.answer]
         lines.append(f"{len(found)} of {len(reply.table)} reports:")
         for row in found:

@@ -164,6 +164,7 @@ class Query:
     grades: tuple[str, ...] = ()  # grades named ("inadequate"; "good or better" is good and outstanding)
     since: int | None = None  # the year a change is measured from ("since 2018")
     change: str | None = None  # the judgement whose change between inspections it asks about
+    grade_named: bool = False  # names a grade or judgement ("rated", "overall effectiveness")
 
     @property
     def present(self) -> bool:
@@ -212,7 +213,8 @@ def understand(question: str, history: Sequence[str] = (), known: Iterable[str] 
                  inspectors=bool(_INSPECTORS.search(asked)), fact=bool(_FACT.search(asked)),
                  wants=wanted(asked),
                  many=bool(_MANY.search(asked)), grades=grades_named(asked),
-                 since=year_measured_from(text), change=change_asked(asked, mentions))
+                 since=year_measured_from(text), change=change_asked(asked, mentions),
+                 grade_named=judgement_asked(asked) is not None or area_named(asked) == "overall_effectiveness")
 
 
 def question_asked(text: str) -> str:

@@ -147,6 +147,13 @@ class Reply:
     # The authorities a name in the question could mean, when it was not made out (not answered).
     could_mean: tuple[str, ...] = ()
 
+    @property
+    def from_table(self) -> bool:
+        """Whether the answers are the table's rows' (else the reports' words beside the table)."""
+        rows = [row.answer.citation for row in self.table or () if row.answer]
+        return all(any((answer.citation.doc_id, answer.citation.doc_start) == (row.doc_id, row.doc_start)
+                       for row in rows) for answer in self.answers)
+
     def to_dict(self) -> dict:
         return {
             "question": self.question,

@@ -249,6 +249,20 @@ def test_a_table_answer_and_a_shared_question(research_server, browser):
     assert "q=And+in+Bromley" in turns[1].find_element(By.CSS_SELECTOR, "a.share").get_attribute("href")
 
 
+def test_a_change_in_the_reports_words_comes_before_each_inspections_grade(research_server, browser):
+    from selenium.webdriver.common.by import By
+
+    base, _ = research_server
+    browser.get(base + "/?q=" + "Has Sunderland improved since its last inspection?")
+    table = _wait(browser, lambda driver: driver.find_elements(By.CSS_SELECTOR, ".table-answer"))[0]
+    turn = browser.find_element(By.CSS_SELECTOR, ".turn")
+    assert turn.find_element(By.CSS_SELECTOR, ".table-heading").text == "Each inspection's grade"
+    words = turn.find_elements(By.CSS_SELECTOR, "ol.answers > li")
+    assert words and "improvement" in words[0].find_element(By.TAG_NAME, "mark").text
+    assert [row.text.split("\n")[0] for row in table.find_elements(By.CSS_SELECTOR, "tbody tr")][0].startswith(
+        "Sunderland")
+
+
 def test_feedback_buttons_keep_the_verdict(research_server, browser):
     from selenium.webdriver.common.by import By
 

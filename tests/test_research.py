@@ -96,9 +96,17 @@ def test_a_judgement_over_time_is_answered_with_both_reports_cited(research_qa):
         ("2023-04-18", "Good"), ("2019-01-17", "Requires improvement to be good")]
     for answer in reply.answers:
         _exact(research_qa, answer)
+    assert reply.from_table
+
+
+def test_a_change_asked_without_naming_a_grade_is_answered_in_the_reports_words_beside_the_grades(research_qa):
     reply = research_qa.ask("Has Sunderland improved since its last inspection?")
-    assert [(a.citation.date, a.text) for a in reply.answers] == [("2025-03-11", "Outstanding"),
-                                                                  ("2021-08-20", "Outstanding")]
+    assert [(row.date, row.grade) for row in reply.table] == [("2025-03-11", "outstanding"),
+                                                              ("2021-08-20", "outstanding")]
+    assert reply.answered and not reply.from_table
+    assert reply.answers[0].citation.date == "2025-03-11" and "improvement" in reply.answers[0].text
+    for answer in reply.answers:
+        _exact(research_qa, answer)
 
 
 def test_other_questions_get_no_table(research_qa):

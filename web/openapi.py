@@ -37,7 +37,9 @@ _REPLY = {
         "table": {"type": ["array", "null"], "items": {"$ref": "#/components/schemas/TableRow"},
                   "description": "For a question about many reports (which authorities were judged a grade, "
                                  "a judgement's change over time): one row per report asked about; "
-                                 "`answers` holds the first top_k rows' answers. Null otherwise."},
+                                 "`answers` holds the first top_k rows' answers, or for one authority's "
+                                 "change asked without naming a grade the reports' own words about it. "
+                                 "Null otherwise."},
         "searched_for": {**_NULLABLE_STRING,
                          "description": "The question as searched for, when misspelt words of it were corrected."},
         "could_mean": {"type": "array", "items": {"type": "string"},
