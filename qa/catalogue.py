@@ -46,7 +46,7 @@ class Selection:
         if values["grade"] is not None and values["grade"] not in GRADES:
             raise FilterError(f"'grade' must be one of {', '.join(GRADES)}")
         year = values.pop("year")
-        if year is not None and not (year.isdigit() and len(year) == 4):
+        if year is not None and not (year.isascii() and year.isdigit() and len(year) == 4):
             raise FilterError("'year' must be a year, e.g. 2024")
         sort = args.get("sort") or "date"
         if sort not in SORTS:

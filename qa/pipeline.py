@@ -255,4 +255,9 @@ class QA:
         if len(question) > self.settings.max_question_chars:
             raise QuestionError(f"the question is {len(question):,} characters; the limit is "
                                 f"{self.settings.max_question_chars:,}")
+        if not question.isascii():
+            try:
+                question.encode("utf-8")
+            except UnicodeEncodeError:
+                raise QuestionError("the question is not valid Unicode text (it holds a lone surrogate)") from None
         return question.strip()

@@ -91,6 +91,14 @@ BAD_ASKS = [
     ('{"question": "ok?", "history": [' + ",".join(['{"question": "q"}'] * 21) + "]}", "application/json",
      "bad_history"),
     ('{"question": "ok?"}', "text/plain", "bad_json"),
+    # Hostile bodies: nested past the decoder's limit or ours, lone surrogates, bytes that are no UTF-8.
+    ("[" * 10000 + "]" * 10000, "application/json", "bad_json"),
+    ('{"question": "ok?", "filters": ' + "[" * 40 + "]" * 40 + "}", "application/json", "bad_json"),
+    ('{"question": "\\ud800 x"}', "application/json", "bad_text"),
+    ('{"question": "ok?", "history": [{"question": "\\udfff"}]}', "application/json", "bad_text"),
+    ('{"\\ud800": 1, "question": "ok?"}', "application/json", "bad_text"),
+    (b'{"question": "caf\xe9?"}', "application/json", "bad_json"),
+    ('{"question": "ok?", "top_k": ' + "9" * 5000 + "}", "application/json", "bad_json"),
 ]
 
 
@@ -100,6 +108,25 @@ def test_bad_ask_requests_get_400_in_the_one_shape(client, body, content_type, c
     assert response.status_code == 400
     conforms(response, "Error")
     assert response.get_json()["error"]["code"] == code
+
+
+@pytest.mark.parametrize("path, code", [
+    ("/api/reports?offset=%C2%B2", "bad_offset"), ("/api/reports?offset=" + "9" * 5000, "bad_offset"),
+    ("/api/reports?limit=-1", "bad_limit"), ("/api/reports?year=%C2%B2%E2%81%B0%C2%B2%E2%81%B4", "bad_filters"),
+    ("/api/reports?limit=99999999999999999999", "bad_limit"),
+])
+def test_numbers_that_are_not_ascii_digits_or_too_large_get_400(client, path, code):
+    response = client.get(path)
+    assert response.status_code == 400
+    conforms(response, "Error")
+    assert response.get_json()["error"]["code"] == code
+
+
+def test_the_survey_and_feedback_refuse_hostile_json_too(client):
+    for path in ("/api/survey", "/api/feedback"):
+        for body, code in (("[" * 10000 + "]" * 10000, "bad_json"), ('{"question": "\\ud800"}', "bad_text")):
+            response = client.post(path, data=body, content_type="application/json")
+            assert response.status_code == 400 and response.get_json()["error"]["code"] == code, (path, body[:20])
 
 
 @pytest.mark.parametrize("method, path, status", [

@@ -19,6 +19,7 @@ from qa.feedback import FeedbackStore, checked_answer
 from qa.filters import Filters
 from qa.uploads import add_report, delete_report
 from web.errors import APIError
+from web.inputs import body_integer, json_object, query_integer
 from web.openapi import document
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
@@ -31,9 +32,7 @@ def _qa():
 
 def _question_body() -> tuple[dict, str]:
     """The JSON object sent and its question, or a 400 that says what is wrong."""
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise APIError(400, "bad_json", "send a JSON object, e.g. {\"question\": \"...\"}")
+    body = json_object()
     question = body.get("question")
     if not isinstance(question, str):
         raise APIError(400, "bad_question", "'question' must be a string")
@@ -57,7 +56,7 @@ def survey():
     every row as a line of NDJSON while it is computed: {"total": N}, then {"row": ...} per report,
     then {"done": true, "id": ..., "took_ms": ...}; the id downloads the rows as CSV or JSON."""
     body, question = _question_body()
-    offset, limit = _integer(body, "offset", 0, 0), _integer(body, "limit", None, 1)
+    offset, limit = body_integer(body, "offset", 0, 0), body_integer(body, "limit", None, 1)
     stream = body.get("stream", False)
     if not isinstance(stream, bool):
         raise APIError(400, "bad_stream", "'stream' must be true or false")
@@ -122,18 +121,6 @@ class _Kept:
 _SURVEYS = _Kept()
 
 
-def _integer(body: dict, name: str, default, least: int):
-    """A JSON body's integer `name` (`default` when absent)."""
-    value = body.get(name, default)
-    return value if value is default else _at_least(name, value, least)
-
-
-def _at_least(name: str, value, least: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < least:
-        raise APIError(400, f"bad_{name}", f"'{name}' must be an integer of at least {least}")
-    return value
-
-
 def _history(history) -> list[str]:
     if not isinstance(history, list) or len(history) > MAX_HISTORY:
         raise APIError(400, "bad_history", f"'history' must be a list of at most {MAX_HISTORY} turns")
@@ -152,8 +139,8 @@ def reports():
     """The indexed reports, filtered and sorted as the reports page does (authority, kind, year,
     grade, sort, order), from `offset`, at most `limit`."""
     chosen = Selection.from_args(request.args).select(_qa().store)
-    offset = _query_integer("offset", 0, 0)
-    limit = _query_integer("limit", None, 1)
+    offset = query_integer("offset", 0, 0)
+    limit = query_integer("limit", None, 1)
     page = chosen[offset:None if limit is None else offset + limit]
     return jsonify(total=len(chosen), offset=offset, reports=[_summary(entry) for entry in page])
 
@@ -172,14 +159,6 @@ def authority(name: str):
     if not documents:
         raise APIError(404, "not_found", f"no reports about an authority called {name!r}")
     return jsonify(histories.history(key, documents))
-
-
-def _query_integer(name: str, default, least: int):
-    """A query string's integer `name` (`default` when absent or empty)."""
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        return default
-    return _at_least(name, int(raw) if raw.isdigit() else raw, least)
 
 
 @blueprint.post("/feedback")
@@ -207,7 +186,7 @@ def feedback():
 @blueprint.get("/feedback")
 def feedback_list():
     _authorise()
-    offset, limit = _query_integer("offset", 0, 0), _query_integer("limit", None, 1)
+    offset, limit = query_integer("offset", 0, 0), query_integer("limit", None, 1)
     return jsonify(feedback=FeedbackStore(_qa().settings.feedback_path).all(offset, limit))
 
 
