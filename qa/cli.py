@@ -198,10 +198,13 @@ def _serve(qa: QA, args) -> int:
     from waitress import create_server
 
     from qa.runtime import return_large_blocks
+    from qa.uploads import remove_stale_uploads
     from qa.watch import CorpusWatcher
-    from web import create_app
+    from web import create_app, largest_request
 
     return_large_blocks()
+    for path in remove_stale_uploads(qa.settings.corpus):
+        print(f"removed {path.name}, left in the corpus by an upload that was killed", file=sys.stderr)
     if qa.index_exists():
         # Answer from the index on disk at once; what changed in the corpus meanwhile is picked up
         # in the background (from the loaded index, not a second copy) and swapped in when ready.
@@ -213,7 +216,9 @@ def _serve(qa: QA, args) -> int:
     qa.warm_up()
     if qa.settings.scan_seconds > 0:
         CorpusWatcher(qa, qa.settings.scan_seconds).start()
-    server = create_server(create_app(qa=qa), host=args.host, port=args.port, threads=args.threads)
+    # waitress stops reading a body past what the app accepts (by default it reads up to 1 GiB).
+    server = create_server(create_app(qa=qa), host=args.host, port=args.port, threads=args.threads,
+                           max_request_body_size=largest_request(qa.settings))
     print(f"serving on http://{args.host}:{args.port}/ (Ctrl+C stops)", file=sys.stderr, flush=True)
     server.run()
     return 0

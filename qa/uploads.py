@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+import time
 import unicodedata
 from pathlib import Path
 
 from qa.errors import QAError, ReportError
 from qa.loaders import LOADERS
 from qa.refresh import RefreshSummary, located
-from qa.report import read_text, sidecar_path
+from qa.report import is_report, make_doc_id, read_text, sidecar_path
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9 ._'()&,-]+")
 
@@ -22,6 +23,15 @@ class UnsupportedFormatError(ReportError):
 
 class OutsideCorpusError(QAError):
     """The report was indexed from a path outside the corpus, so it is not deleted from here."""
+
+
+class ReportExistsError(QAError):
+    """An upload would replace a report already in the corpus, and replacing was not asked for."""
+
+
+# A staging file older than this is what a killed upload left; a younger one may be another
+# server's upload in flight (several servers can share a corpus).
+STALE_UPLOAD_SECONDS = 3600
 
 
 def safe_name(filename: str) -> str:
@@ -36,10 +46,19 @@ def safe_name(filename: str) -> str:
     return stem + suffix.lower()
 
 
-def add_report(qa, filename: str, data: bytes) -> RefreshSummary:
-    """Check that `data` is a readable report, store it in the corpus atomically, index it."""
+def add_report(qa, filename: str, data: bytes, replace: bool = False) -> RefreshSummary:
+    """Check that `data` is a readable report, store it in the corpus atomically, index it.
+
+    A name that is already a report's (the same safe name, or one with the same id: "Report.txt"
+    and "report.txt", "x.txt" and "x.pdf") is refused unless `replace`; a replaced report's
+    metadata file goes with it, since it described the old text."""
     corpus = qa.settings.corpus
     name = safe_name(filename)
+    existing = _same_report(corpus, name)
+    if existing and not replace:
+        raise ReportExistsError(f"a report with the id {make_doc_id(Path(name))!r} is already in the corpus "
+                                f"({', '.join(sorted(path.name for path in existing))}); send replace=true to "
+                                "replace it, or upload it under another name")
     read_text(Path(name), data)
     corpus.mkdir(parents=True, exist_ok=True)
     descriptor, staging = tempfile.mkstemp(dir=corpus, prefix=".upload-", suffix=Path(name).suffix)
@@ -52,7 +71,35 @@ def add_report(qa, filename: str, data: bytes) -> RefreshSummary:
     except BaseException:
         Path(staging).unlink(missing_ok=True)
         raise
-    return qa.refresh([corpus / name])
+    for path in existing:
+        sidecar_path(path).unlink(missing_ok=True)
+        if path.name != name:
+            path.unlink(missing_ok=True)
+    return qa.refresh([corpus / name, *(path for path in existing if path.name != name)])
+
+
+def _same_report(corpus: Path, name: str) -> list[Path]:
+    """The corpus's report files that `name` would replace: the same id (or the same name)."""
+    if not corpus.is_dir():
+        return []
+    doc_id = make_doc_id(Path(name))
+    return [path for path in corpus.iterdir()
+            if is_report(path) and path.is_file() and make_doc_id(Path(path.name)) == doc_id]
+
+
+def remove_stale_uploads(corpus: Path, now: float | None = None) -> list[Path]:
+    """Delete the staging files that killed uploads left in the corpus (older than
+    STALE_UPLOAD_SECONDS); the ones removed."""
+    now = time.time() if now is None else now
+    removed = []
+    for path in corpus.glob(".upload-*") if corpus.is_dir() else ():
+        try:
+            if now - path.stat().st_mtime > STALE_UPLOAD_SECONDS:
+                path.unlink()
+                removed.append(path)
+        except OSError:
+            continue  # gone already, or not ours to remove
+    return removed
 
 
 def delete_report(qa, doc_id: str) -> RefreshSummary:

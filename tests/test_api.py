@@ -2,6 +2,7 @@
 
 import io
 import shutil
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -160,8 +161,8 @@ def test_health_reports_counts(client):
     assert health["documents"] == 5 and health["chunks"] > 0 and health["model"] == "all-MiniLM-L6-v2"
 
 
-def _upload(client, name, data, headers=AUTH):
-    return client.post("/api/reports", data={"file": (io.BytesIO(data), name)}, headers=headers,
+def _upload(client, name, data, headers=AUTH, **fields):
+    return client.post("/api/reports", data={"file": (io.BytesIO(data), name), **fields}, headers=headers,
                        content_type="multipart/form-data")
 
 
@@ -179,6 +180,10 @@ def test_upload_replace_delete_cycle_changes_the_answers(client, engine):
 
     second = b"The Exampleshire practice award was won by social worker Grace Hopwood in 2026."
     response = _upload(client, "award news.txt", second)
+    assert response.status_code == 409 and response.get_json()["error"]["code"] == "report_exists"
+    assert "award-news" in response.get_json()["error"]["message"]
+    assert "Ada Lovelock" in client.post("/api/ask", json=question).get_json()["answers"][0]["text"]
+    response = _upload(client, "award news.txt", second, replace="true")
     assert response.get_json()["changed"] == ["award news.txt"]
     assert "Grace Hopwood" in client.post("/api/ask", json=question).get_json()["answers"][0]["text"]
 
@@ -197,6 +202,38 @@ def test_upload_names_cannot_escape_the_corpus(client, engine, name, expected):
     assert response.status_code == 200 and response.get_json()["added"] == [expected]
     assert (engine.settings.corpus / expected).is_file()
     client.delete("/api/reports/" + expected.removesuffix(".txt"), headers=AUTH)
+
+
+@pytest.mark.parametrize("first, second", [
+    ("Résumé.txt", "Rèsumè.txt"), ("panel.txt", "panel.TXT"), ("Panel Notes.txt", "panel notes.txt"),
+    ("passwd.txt", "．．／etc／passwd.txt"), ("x" * 130 + "a.txt", "x" * 130 + "b.txt"),
+])
+def test_upload_names_that_fold_together_never_overwrite_without_replace(client, engine, first, second):
+    from qa.report import make_doc_id
+
+    corpus = engine.settings.corpus
+    first_text, second_text = b"The first report, on adoption panels.", b"The second report, on fostering panels."
+    response = _upload(client, first, first_text)
+    assert response.status_code == 200
+    (stored,) = response.get_json()["added"]
+    (corpus / stored).with_suffix(".meta.json").write_text('{"title": "The first report"}')
+    response = _upload(client, second, second_text)
+    assert response.status_code == 409 and response.get_json()["error"]["code"] == "report_exists"
+    assert (corpus / stored).read_bytes() == first_text
+    response = _upload(client, second, second_text, replace="true")
+    assert response.status_code == 200
+    texts = [path.read_bytes() for path in corpus.glob("*.txt")]
+    assert second_text in texts and first_text not in texts
+    assert not (corpus / stored).with_suffix(".meta.json").exists()  # it described the first text
+    assert client.delete("/api/reports/" + make_doc_id(Path(stored)), headers=AUTH).status_code == 200
+
+
+def test_a_file_of_exactly_the_upload_limit_is_taken(client, engine):
+    text = b"Fostering panels in Exampleshire meet monthly. " * 30000
+    text = text[:1024 * 1024]
+    response = _upload(client, "exactly the limit.txt", text)
+    assert response.status_code == 200
+    client.delete("/api/reports/exactly-the-limit", headers=AUTH)
 
 
 def test_upload_refusals(client, engine):

@@ -204,7 +204,16 @@ def upload():
     file = request.files.get("file")
     if file is None:
         raise APIError(400, "no_file", "send the report as multipart form data in a field named 'file'")
-    summary = add_report(_qa(), file.filename or "", file.read())
+    replace = request.form.get("replace", "false")
+    if replace not in ("true", "false"):
+        raise APIError(400, "bad_replace", "'replace' must be true or false")
+    settings = _qa().settings
+    limit = settings.max_upload_mb * 1024 * 1024
+    data = file.read(limit + 1)
+    if len(data) > limit:
+        raise APIError(413, "request_entity_too_large",
+                       f"the file is over the upload limit of {settings.max_upload_mb} MB (QA_MAX_UPLOAD_MB)")
+    summary = add_report(_qa(), file.filename or "", data, replace == "true")
     return jsonify(summary.to_dict())
 
 

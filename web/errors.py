@@ -17,7 +17,7 @@ from qa.errors import (
     ReportError,
 )
 from qa.feedback import FeedbackError
-from qa.uploads import OutsideCorpusError, UnsupportedFormatError
+from qa.uploads import OutsideCorpusError, ReportExistsError, UnsupportedFormatError
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +30,7 @@ _STATUS = [
     (ReportError, 400, "bad_report"),
     (NotFoundError, 404, "not_found"),
     (OutsideCorpusError, 409, "outside_corpus"),
+    (ReportExistsError, 409, "report_exists"),
     (IndexMissingError, 503, "no_index"),
     (IndexMismatchError, 503, "index_mismatch"),
     (QAError, 400, "bad_request"),

@@ -281,13 +281,17 @@ def document() -> dict:
                                 "reports": {"type": "array",
                                             "items": {"$ref": "#/components/schemas/ReportSummary"}}}}}}},
                                       **_errors(400, 503)}},
-                "post": {"summary": "Add or replace a report", "security": admin,
+                "post": {"summary": "Add a report, or replace one with replace=true", "security": admin,
                          "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
                              "type": "object", "required": ["file"],
-                             "properties": {"file": {"type": "string", "format": "binary"}}}}}},
+                             "properties": {"file": {"type": "string", "format": "binary"},
+                                            "replace": {"type": "string", "enum": ["true", "false"],
+                                                        "default": "false",
+                                                        "description": "Replace the report of the same id; "
+                                                                       "without it such an upload is a 409."}}}}}},
                          "responses": {"200": {"description": "What the refresh did",
                                                "content": _json("RefreshSummary")},
-                                       **_errors(400, 401, 403, 413, 415, 503)}}},
+                                       **_errors(400, 401, 403, 409, 413, 415, 503)}}},
             "/api/reports/{doc_id}": {
                 "parameters": [{"name": "doc_id", "in": "path", "required": True, "schema": {"type": "string"}}],
                 "get": {"summary": "One report with its text and paragraph offsets",
