@@ -261,9 +261,9 @@ def test_upload_refusals(client, engine):
     assert sorted(p.name for p in engine.settings.corpus.iterdir()) == before
 
 
-def test_a_duplicate_name_replaces_the_report_and_keeps_one_file(client, engine):
+def test_a_duplicate_name_asked_to_replace_replaces_the_report_and_keeps_one_file(client, engine):
     for text in (b"First version: the adoption panel meets monthly.", b"Second version: the panel meets weekly."):
-        response = _upload(client, "sub/dir/panel.txt", text)
+        response = _upload(client, "sub/dir/panel.txt", text, replace="true")
         assert response.status_code == 200
     assert response.get_json()["changed"] == ["panel.txt"]
     assert [p.name for p in engine.settings.corpus.glob("*panel*")] == ["panel.txt"]
