@@ -1,6 +1,8 @@
 """Many clients ask a running `qa serve` while reports are uploaded and deleted: no errors, and
 every answer is consistent with one complete index (its text is the cited report's text at the
-cited offsets). `QA_SOAK_SECONDS=60 python -m pytest tests/test_load.py` runs the long version."""
+cited offsets). The work is counted, not timed (how fast it goes is `bench/serve.py`'s): UPLOADS
+uploads, each deleted three uploads later, while the clients ask. `QA_SOAK_SECONDS=60 python -m
+pytest tests/test_load.py` goes on uploading for that long."""
 
 from __future__ import annotations
 
@@ -15,7 +17,8 @@ import pytest
 from tests.conftest import CORPUS
 from tests.server import Server
 
-SECONDS = float(os.environ.get("QA_SOAK_SECONDS", "20"))
+SECONDS = float(os.environ.get("QA_SOAK_SECONDS", "0"))
+UPLOADS = 6
 CLIENTS = 16
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
 QUESTIONS = [
@@ -45,10 +48,12 @@ def test_clients_ask_while_reports_are_uploaded_and_deleted(tmp_path):
         replies: list[tuple[int, dict]] = []
         admin: list[tuple[str, int, dict]] = []
         deadline = time.monotonic() + SECONDS
+        churning = threading.Event()
+        churning.set()
 
         def churn():
             n = 0
-            while time.monotonic() < deadline:
+            while n < UPLOADS or time.monotonic() < deadline:
                 status, body = server.upload(f"fictionshire-{n}.txt", _report(n))
                 admin.append(("upload", status, body))
                 status, body = server.request("GET", f"/api/reports/fictionshire-{n}")
@@ -60,10 +65,11 @@ def test_clients_ask_while_reports_are_uploaded_and_deleted(tmp_path):
                     status, body = server.delete(f"fictionshire-{gone}")
                     admin.append(("delete", status, body))
                 n += 1
+            churning.clear()
 
         def ask(seed: int):
             chooser = random.Random(seed)
-            while time.monotonic() < deadline:
+            while churning.is_set():
                 if live and chooser.random() < 0.5:
                     question = f"How often does the Fictionshire{chooser.choice(live[-3:])} adoption panel meet?"
                 else:
@@ -77,9 +83,9 @@ def test_clients_ask_while_reports_are_uploaded_and_deleted(tmp_path):
             thread.join()
 
     assert [item for item in admin if item[1] != 200] == []
-    assert len([item for item in admin if item[0] == "delete"]) >= 2
+    assert len([item for item in admin if item[0] == "delete"]) >= UPLOADS - 3
     assert [reply for reply in replies if reply[0] != 200] == []
-    assert len(replies) >= CLIENTS * 5
+    assert replies
     cited_uploads = 0
     for _, reply in replies:
         for answer in reply["answers"] + reply.get("closest", []):
@@ -90,4 +96,4 @@ def test_clients_ask_while_reports_are_uploaded_and_deleted(tmp_path):
             begins = citation["doc_start"] - citation["start"]
             assert text[begins:begins + len(citation["paragraph"])] == citation["paragraph"]
             cited_uploads += citation["doc_id"].startswith("fictionshire")
-    assert cited_uploads >= 10
+    assert cited_uploads  # reports added while the clients ask are answered from
