@@ -30,6 +30,7 @@ from qa.filters import Filters
 from qa.metadata import KINDS
 from qa.noise import noisy
 from qa.pipeline import QA
+from qa.refresh import located
 from qa.types import Answer, Reply
 
 
@@ -107,6 +108,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _index(qa: QA, args) -> int:
+    _check_paths(qa, args.paths)
     ray = args.ray if args.ray else qa.settings.ray_address or ("local" if args.ray == "" else None)
     summary = qa.refresh(args.paths or None, rebuild=args.rebuild, progress=sys.stderr.isatty(), ray=ray)
     print(summary.describe())
@@ -115,8 +117,30 @@ def _index(qa: QA, args) -> int:
     return 0
 
 
+def _check_paths(qa: QA, paths: list[Path]) -> None:
+    """Refuse a path that is neither on disk nor where an indexed report came from (a report's file
+    that is gone is dropped from the index; a typo is an error), and a missing corpus."""
+    if not paths:
+        _check_corpus(qa)
+        return
+    indexed = [located(entry.path, qa.settings.corpus).resolve() for entry in qa.store.entries.values()] \
+        if qa.index_exists() else []
+    for path in paths:
+        if not path.exists() and not any(file == path.resolve() or file.is_relative_to(path.resolve())
+                                         for file in indexed):
+            raise QAError(f"no such file or folder: {path}")
+
+
+def _check_corpus(qa: QA) -> None:
+    corpus = qa.settings.corpus
+    if not corpus.is_dir():
+        raise QAError(f"there is no corpus folder at {corpus.absolute()}: put reports there, or name the folder with "
+                      "--corpus or QA_CORPUS")
+
+
 def _ensure_index(qa: QA) -> None:
     if not qa.index_exists():
+        _check_corpus(qa)
         print(f"building the index of {qa.settings.corpus}/ (first run)...", file=sys.stderr)
         print(qa.refresh(progress=sys.stderr.isatty()).describe(), file=sys.stderr)
 
@@ -211,6 +235,7 @@ def _serve(qa: QA, args) -> int:
         _ = qa.store
         threading.Thread(target=_refresh_in_background, args=(qa,), name="start-up-refresh", daemon=True).start()
     else:
+        _check_corpus(qa)
         print(f"indexing {qa.settings.corpus}/ ...", file=sys.stderr)
         print(qa.refresh(progress=sys.stderr.isatty()).describe(), file=sys.stderr)
     qa.warm_up()

@@ -29,13 +29,13 @@ class Filters:
     date_to: str | None = None
 
     def __post_init__(self) -> None:
-        for name in ("date_from", "date_to"):
+        for name, said in (("date_from", "from"), ("date_to", "to")):  # as the API and the CLI name them
             value = getattr(self, name)
             if value is not None:
                 try:
                     dt.date.fromisoformat(value)
                 except (TypeError, ValueError):
-                    raise FilterError(f"filter {name!r} must be a date as YYYY-MM-DD, got {value!r}") from None
+                    raise FilterError(f"filter {said!r} must be a date as YYYY-MM-DD, got {value!r}") from None
         if self.kind is not None and self.kind not in KINDS:
             raise FilterError(f"filter 'kind' must be one of {', '.join(KINDS)}; got {self.kind!r}")
         if self.authority is not None and not authority_key(self.authority):

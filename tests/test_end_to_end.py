@@ -148,7 +148,7 @@ def test_cli_indexes_and_answers_with_json(corpus, tmp_path):
     assert {a["citation"]["source"] for a in json.loads(result.stdout)["answers"]} == {"numbered report.txt"}
     result = _cli("ask", "Who gives care leavers good support?", "--from", "last year",
                   "--corpus", str(corpus), "--index", str(index))
-    assert result.returncode == 1 and "filter 'date_from' must be a date as YYYY-MM-DD" in result.stderr
+    assert result.returncode == 1 and "filter 'from' must be a date as YYYY-MM-DD" in result.stderr
 
 
 def test_cli_refuses_an_index_built_with_another_model(corpus, tmp_path):
@@ -174,6 +174,17 @@ def test_cli_bad_input_is_one_line_not_a_traceback(tmp_path):
     assert result.returncode == 1 and result.stderr == "error: the question is empty\n"
     result = _cli("ask", "question?", "-k", "50", "--index", str(tmp_path / "none"))
     assert result.returncode == 1 and "between 1 and 20" in result.stderr
+    result = _cli("ask", "question?", "--from", "2023-13-01", "--index", str(tmp_path / "none"))
+    assert result.returncode == 1 and result.stderr == "error: filter 'from' must be a date as YYYY-MM-DD, got " \
+        "'2023-13-01'\n"
+
+
+def test_cli_refuses_a_missing_corpus_or_path_instead_of_an_empty_index(tmp_path):
+    result = _cli("ask", "Who is the director?", "--corpus", str(tmp_path / "nothing"), "--index", str(tmp_path / "i"))
+    assert result.returncode == 1 and "there is no corpus folder" in result.stderr
+    assert not (tmp_path / "i").exists()
+    result = _cli("index", str(tmp_path / "typo"), "--corpus", str(tmp_path), "--index", str(tmp_path / "i"))
+    assert result.returncode == 1 and result.stderr == f"error: no such file or folder: {tmp_path / 'typo'}\n"
 
 
 def test_refresh_with_real_model_keeps_other_reports(tmp_path, real_embedder):

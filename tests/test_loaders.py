@@ -60,3 +60,10 @@ def test_markdown_heading_is_title_and_markers_go():
     text, title = extract(Path("n.md"), (DATA / "nested" / "deeper" / "notes.md").read_bytes())
     assert title == "Early help review"
     assert "#" not in text and "Findings" in text
+
+
+def test_html_inline_tags_keep_the_spaces_between_words():
+    from qa.loaders.html import load_html
+
+    text, _ = load_html(b"<p>Ofsted <b>rated</b> the service <a href='#'>good</a> overall.</p><p>One<i>word</i></p>")
+    assert "Ofsted rated the service good overall." in text and "Oneword" in text

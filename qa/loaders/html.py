@@ -51,7 +51,11 @@ class _TextExtractor(HTMLParser):
         if self._in_title:
             self.title_parts.append(data)
         elif not self._skipping:
-            self.parts.append(" ".join(data.split()) if not data.isspace() else " ")
+            # Spaces at the ends of a run of text are kept: "Ofsted <b>rated</b> the service" keeps
+            # its words apart (collapsed to one space a line in load_html).
+            words = " ".join(data.split())
+            self.parts.append(f"{' ' if data[:1].isspace() else ''}{words}{' ' if data[-1:].isspace() else ''}"
+                              if words else " ")
             if self._in_h1:
                 self.heading_parts.append(data)
 
@@ -61,7 +65,7 @@ def load_html(raw: bytes) -> tuple[str, str | None]:
     parser = _TextExtractor()
     parser.feed(decode(raw))
     parser.close()
-    lines = (line.strip() for line in "".join(parser.parts).split("\n"))
+    lines = (" ".join(line.split()) for line in "".join(parser.parts).split("\n"))
     text = "\n".join(lines)
     title = " ".join("".join(parser.heading_parts or parser.title_parts).split())
     return text, title or None
