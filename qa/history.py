@@ -30,7 +30,10 @@ def name_of(key: str, documents: Iterable[Document] = ()) -> str:
 
 
 def reports_of(store: Store, key: str) -> list[Document]:
-    """The authority's reports, one of each (a PDF and its text twin count once), oldest first."""
+    """The authority's reports, one of each (a PDF and its text twin count once), oldest first; none
+    for a name that folds to nothing ("-"), which is no authority's."""
+    if not key:
+        return []
     chosen = [e.document for e in store.entries.values() if authority_of(e.document) == key]
     return sorted(distinct(chosen), key=lambda d: (d.date or "", d.doc_id))
 

@@ -90,9 +90,10 @@ class Scorer:
         return features @ self.weights + self.bias
 
     def probabilities(self, features: np.ndarray) -> np.ndarray:
-        """The chance that each span is right, given the spans it was ranked with."""
+        """The chance that each span is right, given the spans it was ranked with; always finite (a
+        feature that is not a number, from vectors damaged on disk, gives no chance)."""
         rows = calibration_rows(self.logits(features), features)
-        return 1.0 / (1.0 + np.exp(-(rows @ self.calibration + self.calibration_bias)))
+        return np.nan_to_num(1.0 / (1.0 + np.exp(-(rows @ self.calibration + self.calibration_bias))), nan=0.0)
 
 
 def calibration_rows(logits: np.ndarray, features: np.ndarray) -> np.ndarray:

@@ -105,3 +105,15 @@ def test_a_span_lacking_the_figure_or_the_sum_asked_for_is_marked():
     assert _figure_missing("money", "up to 25 years") == 1.0
     assert _figure_missing("money", "£7.5 million") == 0.0
     assert _figure_missing(None, "a small number of children") == 0.0
+
+
+def test_scores_are_finite_whatever_the_features():
+    import numpy as np
+
+    from qa.read import FEATURES, Scorer
+
+    scorer = Scorer.load()
+    rows = np.zeros((2, len(FEATURES)))
+    rows[0, FEATURES.index("similarity")] = np.nan
+    scores = scorer.probabilities(rows)
+    assert np.isfinite(scores).all() and scores[0] == 0.0

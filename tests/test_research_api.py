@@ -86,6 +86,8 @@ def test_authorities_and_one_authoritys_history(client):
         "requires improvement", "good"]
     assert client.get("/api/authorities/Birmingham-City-Council").get_json()["key"] == "birmingham"
     assert client.get("/api/authorities/atlantis").status_code == 404
+    for nobody in ("-", "---", "%20"):  # names that fold to nothing are no authority, not the unattributed reports
+        assert client.get(f"/api/authorities/{nobody}").status_code == 404
 
 
 def test_reports_are_filtered_sorted_and_paged(client):
