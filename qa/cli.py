@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from qa.config import MAX_TOP_K, Settings
-from qa.errors import QAError
+from qa.errors import IndexDamagedError, QAError
 from qa.evaluate import (
     evaluate,
     format_by_style,
@@ -218,6 +218,19 @@ def _refresh_in_background(qa: QA) -> None:
         print(f"error: the start-up refresh failed: {error}", file=sys.stderr, flush=True)
 
 
+def _loads(qa: QA) -> bool:
+    """Whether the index on disk loads (an earlier generation, if the current one is damaged); when
+    none does, it is rebuilt from the corpus."""
+    try:
+        _ = qa.store
+    except IndexDamagedError as error:
+        print(f"error: {error}; rebuilding it from the corpus", file=sys.stderr, flush=True)
+        return False
+    if qa.store.damaged:
+        print(f"warning: the index's current generation is damaged: {qa.store.damaged}", file=sys.stderr)
+    return True
+
+
 def _serve(qa: QA, args) -> int:
     from waitress import create_server
 
@@ -229,15 +242,14 @@ def _serve(qa: QA, args) -> int:
     return_large_blocks()
     for path in remove_stale_uploads(qa.settings.corpus):
         print(f"removed {path.name}, left in the corpus by an upload that was killed", file=sys.stderr)
-    if qa.index_exists():
+    if qa.index_exists() and _loads(qa):
         # Answer from the index on disk at once; what changed in the corpus meanwhile is picked up
         # in the background (from the loaded index, not a second copy) and swapped in when ready.
-        _ = qa.store
         threading.Thread(target=_refresh_in_background, args=(qa,), name="start-up-refresh", daemon=True).start()
     else:
         _check_corpus(qa)
         print(f"indexing {qa.settings.corpus}/ ...", file=sys.stderr)
-        print(qa.refresh(progress=sys.stderr.isatty()).describe(), file=sys.stderr)
+        print(qa.refresh(rebuild=qa.index_exists(), progress=sys.stderr.isatty()).describe(), file=sys.stderr)
     qa.warm_up()
     if qa.settings.scan_seconds > 0:
         CorpusWatcher(qa, qa.settings.scan_seconds).start()

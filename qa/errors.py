@@ -21,6 +21,10 @@ class IndexMismatchError(QAError):
     """The index on disk was built with other settings than the current ones."""
 
 
+class IndexDamagedError(QAError):
+    """No generation of the index on disk loads: its files are truncated, changed or missing."""
+
+
 class NotFoundError(QAError):
     """No indexed report has that id."""
 

@@ -68,7 +68,7 @@ class QA:
         the new one is loaded."""
         served = self._store
         latest = stores.current_generation(self.settings.index)
-        if served is None or latest is None or latest == served.generation:
+        if served is None or latest is None or latest == served.current:
             return False
         store = Store.load(self.settings.index, self.settings.fingerprint())
         store.build_lexical_after(served)
@@ -107,7 +107,7 @@ class QA:
             served = self._store
             if rebuild or not stores.exists(settings.index):
                 store = Store.empty(settings.fingerprint(), self.embedder.dimension)
-            elif served is not None and served.generation == stores.current_generation(settings.index):
+            elif served is not None and served.current == stores.current_generation(settings.index):
                 store = served.copy()  # what is on disk already, without reading it again
             else:
                 store = Store.load(settings.index, settings.fingerprint())

@@ -14,6 +14,7 @@ import datetime as dt
 import fcntl
 import hashlib
 import json
+import logging
 import os
 import shutil
 import threading
@@ -26,9 +27,11 @@ import numpy as np
 
 from qa.authorities import canonical
 from qa.bm25 import LexicalIndex, TermCounts, Vocabulary
-from qa.errors import IndexMismatchError, IndexMissingError, NotFoundError
+from qa.errors import IndexDamagedError, IndexMismatchError, IndexMissingError, NotFoundError
 from qa.lexical import terms
 from qa.types import Chunk, Document, Paragraph, Passage
+
+log = logging.getLogger(__name__)
 
 FORMAT = 3
 # Format 2 held every document inline in store.json; it is still read, and the next save writes 3.
@@ -74,6 +77,10 @@ class Store:
         self._owners = {cid: (doc_id, n) for doc_id, entry in entries.items()
                         for n, cid in enumerate(entry.chunk_ids)}
         self.generation: str | None = None
+        # The generation `CURRENT` named when this store was loaded or saved (not `generation` when
+        # that one was damaged), and why it was loaded from an earlier one, when it was.
+        self.current: str | None = None
+        self.damaged: str | None = None
         self._lexical: LexicalIndex | None = None
         self._carried: LexicalIndex | None = None
         self._lexical_lock = threading.Lock()
@@ -88,7 +95,7 @@ class Store:
         """An independent copy to change (documents are immutable and shared)."""
         twin = Store(self.fingerprint, faiss.clone_index(self.index), dict(self.entries), self.next_id,
                      self.built_at)
-        twin.generation = self.generation
+        twin.generation, twin.current = self.generation, self.current
         twin._vocabularies = dict(self._vocabularies)
         twin._terms, twin._counts = self._terms, dict(self._counts)
         twin._files = dict(self._files)
@@ -270,13 +277,15 @@ class Store:
         staging.mkdir()
         faiss.write_index(self.index, str(staging / _VECTORS))  # straight to the file: no copy in memory
         _sync_file(staging / _VECTORS)
-        _write(staging / _META, json.dumps(self._meta(listing), ensure_ascii=False).encode("utf-8"))
+        meta = self._meta(listing) | {"vectors_sha256": _file_sha256(staging / _VECTORS)}
+        _write(staging / _META, json.dumps(meta, ensure_ascii=False).encode("utf-8"))
         _sync_dir(staging)
         os.rename(staging, root / generation)
         _write(root / f".{_POINTER}.partial", generation.encode("ascii"))
         os.replace(root / f".{_POINTER}.partial", root / _POINTER)
         _sync_dir(root)
-        self.generation = generation
+        self.generation = self.current = generation
+        self.damaged = None
         _prune(root, generation, current, files={item["file"] for item in listing})
 
     def _save_documents(self, folder: Path) -> list[dict]:
@@ -302,10 +311,31 @@ class Store:
 
     @classmethod
     def load(cls, root: Path, fingerprint: dict | None = None) -> Store:
-        """Load the current generation; refuse one built with another fingerprint."""
+        """Load the current generation; refuse one built with another fingerprint. A generation
+        whose files are truncated, changed (their checksums) or missing is passed over for the
+        newest earlier one that loads, which says so in `damaged`; IndexDamagedError when none does."""
         generation = current_generation(root)
         if generation is None:
             raise IndexMissingError(f"no index in {root}/; build it with `qa index`")
+        earlier = sorted((p.name for p in root.glob("gen-*") if p.is_dir() and p.name < generation), reverse=True)
+        problems = []
+        for candidate in (generation, *earlier):
+            try:
+                store = cls._load_generation(root, candidate, fingerprint)
+            except _DAMAGE as error:
+                problems.append(f"{candidate}: {_describe(error)}")
+                log.warning("the index generation %s in %s/ does not load: %s", candidate, root, _describe(error))
+                continue
+            store.current = generation
+            if problems:
+                store.damaged = "; ".join(problems) + f"; answering from {candidate}"
+                log.warning("answering from the index generation %s in %s/", candidate, root)
+            return store
+        raise IndexDamagedError(f"the index in {root}/ is damaged ({'; '.join(problems)}) and no earlier "
+                                "generation loads; rebuild it with `qa index --rebuild`")
+
+    @classmethod
+    def _load_generation(cls, root: Path, generation: str, fingerprint: dict | None) -> Store:
         folder = root / generation
         meta = json.loads((folder / _META).read_text(encoding="utf-8"))
         if meta.get("format") not in _READ_FORMATS:
@@ -319,6 +349,9 @@ class Store:
             raise IndexMismatchError(
                 f"the index in {root}/ was built with other settings ({differences}); "
                 "rebuild it with `qa index --rebuild` or use the settings it was built with")
+        expected = meta.get("vectors_sha256")  # saved since checksums were kept
+        if expected is not None and _file_sha256(folder / _VECTORS) != expected:
+            raise _Damaged(f"{_VECTORS} is not the file that was saved (its checksum differs)")
         index = faiss.read_index(str(folder / _VECTORS))
         if meta["format"] == 2:
             entries = {item["document"]["doc_id"]: _entry(item) for item in meta["documents"]}
@@ -330,8 +363,7 @@ class Store:
         store.generation = generation
         store._files = files
         if len(store._owners) != index.ntotal:
-            raise IndexMismatchError(f"the index in {root}/ is inconsistent; rebuild it with "
-                                     "`qa index --rebuild`")
+            raise _Damaged(f"{index.ntotal} vectors for {len(store._owners)} chunks")
         return store
 
     def _meta(self, listing: list[dict]) -> dict:
@@ -390,6 +422,26 @@ def current_generation(root: Path) -> str | None:
     return name if (root / name).is_dir() else None
 
 
+class _Damaged(Exception):
+    """A generation's file is not what was saved."""
+
+
+# What a damaged generation raises on load: a file missing, truncated or changed.
+_DAMAGE = (_Damaged, OSError, ValueError, KeyError, TypeError, IndexError, RuntimeError)
+
+
+def _describe(error: Exception) -> str:
+    return str(error) if isinstance(error, _Damaged) else f"{type(error).__name__}: {error}"
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def _write(path: Path, data: bytes) -> None:
     with open(path, "wb") as handle:
         handle.write(data)
@@ -436,8 +488,12 @@ def _document_json(entry: Entry) -> dict:
 
 
 def _listed(item: dict, folder: Path) -> dict:
-    """A document listed in a format 3 store.json, read from its file as format 2 held it inline."""
-    stored = json.loads((folder / f"{item['file']}.json").read_bytes())
+    """A document listed in a format 3 store.json, read from its file as format 2 held it inline;
+    the file is named by the hash of its content, which is checked."""
+    data = (folder / f"{item['file']}.json").read_bytes()
+    if hashlib.sha256(data).hexdigest()[:32] != item["file"]:
+        raise _Damaged(f"{_DOCUMENTS}/{item['file']}.json is not the file that was saved (its checksum differs)")
+    stored = json.loads(data)
     chunks = [[cid, *offsets] for cid, offsets in zip(item["chunk_ids"], stored["chunks"], strict=True)]
     return {"document": stored["document"], "path": item["path"], "indexed_at": item["indexed_at"],
             "chunks": chunks}

@@ -67,3 +67,28 @@ def test_two_servers_over_one_index_both_answer_from_an_upload_to_either(tmp_pat
         assert one.ask(question)[1]["answers"][0]["text"] == reply["answers"][0]["text"]
         assert other.request("GET", "/api/health")[1]["documents"] == 6
     assert not failures
+
+
+def test_serve_over_a_damaged_index_answers_from_the_generation_before_or_rebuilds(tmp_path, real_embedder):
+    shutil.copytree(CORPUS, tmp_path / "corpus")
+    qa = QA(Settings.load(environ={}, corpus=tmp_path / "corpus", index=tmp_path / "index"), real_embedder)
+    qa.refresh()
+    (tmp_path / "corpus" / "late.txt").write_text("A late report: the Exampleshire adoption panel meets on Fridays.")
+    qa.refresh()
+    vectors = tmp_path / "index" / "gen-000002" / "vectors.faiss"
+    vectors.write_bytes(vectors.read_bytes()[:1000])  # truncated, as a full disk or a bad copy leaves it
+    from web import create_app
+
+    health = create_app(qa=QA(qa.settings, real_embedder)).test_client().get("/api/health").get_json()
+    assert health["status"] == "degraded" and "gen-000002" in health["damaged"] and health["documents"] == 5
+    with Server(tmp_path / "corpus", tmp_path / "index") as server:  # from the generation before, then refreshed
+        status, reply = server.ask("Who was the lead member for children's services?")
+        assert status == 200 and reply["answers"][0]["text"] == "Liz Eyre"
+        server.refreshed()
+        status, health = server.request("GET", "/api/health")
+        assert health["status"] == "ok" and health["damaged"] is None and health["documents"] == 6
+    for generation in (tmp_path / "index").glob("gen-*"):
+        (generation / "vectors.faiss").write_bytes(b"not an index")
+    with Server(tmp_path / "corpus", tmp_path / "index") as server:  # none loads: rebuilt from the corpus
+        status, health = server.request("GET", "/api/health")
+        assert status == 200 and health["status"] == "ok" and health["documents"] == 6

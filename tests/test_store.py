@@ -3,7 +3,7 @@ import json
 import numpy as np
 import pytest
 
-from qa.errors import IndexMismatchError, IndexMissingError
+from qa.errors import IndexDamagedError, IndexMismatchError, IndexMissingError
 from qa.store import Store
 
 
@@ -67,7 +67,55 @@ def test_inconsistent_index_is_refused(fake_qa):
     meta = json.loads((folder / "store.json").read_text())
     meta["documents"].pop()
     (folder / "store.json").write_text(json.dumps(meta))
-    with pytest.raises(IndexMismatchError, match="inconsistent"):
+    with pytest.raises(IndexDamagedError, match="5 vectors for 4 chunks"):
+        Store.load(fake_qa.settings.index)
+
+
+def _two_generations(fake_qa, corpus):
+    """An index saved twice (gen-000001, then gen-000002 with one more report); the second's folder."""
+    fake_qa.refresh()
+    (corpus / "late.txt").write_text("A late report about the adoption panel in Exampleshire.")
+    fake_qa.refresh()
+    return fake_qa.settings.index / "gen-000002"
+
+
+def _truncate(path):
+    path.write_bytes(path.read_bytes()[:100])
+
+
+def _flip(path):
+    data = bytearray(path.read_bytes())
+    data[-10] ^= 0xFF  # the same size, other bytes
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("damage", [
+    lambda folder: _truncate(folder / "vectors.faiss"), lambda folder: _flip(folder / "vectors.faiss"),
+    lambda folder: (folder / "vectors.faiss").unlink(), lambda folder: _truncate(folder / "store.json"),
+])
+def test_a_damaged_generation_falls_back_to_the_one_before_and_says_so(fake_qa, corpus, damage):
+    damage(_two_generations(fake_qa, corpus))
+    store = Store.load(fake_qa.settings.index, fake_qa.settings.fingerprint())
+    assert store.generation == "gen-000001" and "gen-000002" in store.damaged
+    assert "late" not in store.entries and len(store.entries) == 5
+    assert store.chunk_count == store.index.ntotal
+
+
+def test_a_changed_document_file_is_found_by_its_checksum(fake_qa, corpus):
+    folder = _two_generations(fake_qa, corpus)
+    listed = json.loads((folder / "store.json").read_text())["documents"]
+    late = next(item for item in listed if item["doc_id"] == "late")
+    path = fake_qa.settings.index / "documents" / f"{late['file']}.json"
+    path.write_text(path.read_text().replace("adoption", "fostering"))
+    store = Store.load(fake_qa.settings.index)
+    assert store.generation == "gen-000001" and "checksum" in store.damaged
+
+
+def test_an_index_none_of_whose_generations_loads_is_refused_with_how_to_rebuild(fake_qa, corpus):
+    folder = _two_generations(fake_qa, corpus)
+    for generation in (folder, folder.with_name("gen-000001")):
+        _truncate(generation / "vectors.faiss")
+    with pytest.raises(IndexDamagedError, match="qa index --rebuild"):
         Store.load(fake_qa.settings.index)
 
 

@@ -227,8 +227,9 @@ def delete(doc_id: str):
 def health():
     qa = _qa()
     store = qa.store
-    return jsonify(status="ok", documents=len(store.entries), chunks=store.chunk_count,
-                   model=qa.settings.model, built_at=store.built_at, refreshing=qa.refreshing)
+    return jsonify(status="ok" if store.damaged is None else "degraded", documents=len(store.entries),
+                   chunks=store.chunk_count, model=qa.settings.model, built_at=store.built_at,
+                   refreshing=qa.refreshing, damaged=store.damaged)
 
 
 @blueprint.get("/openapi.json")

@@ -182,12 +182,15 @@ _SUMMARY = {
     },
 }
 _HEALTH = {
-    "type": "object", "required": ["status", "documents", "chunks", "model", "built_at", "refreshing"],
+    "type": "object", "required": ["status", "documents", "chunks", "model", "built_at", "refreshing", "damaged"],
     "properties": {"status": {"type": "string"}, "documents": {"type": "integer"},
                    "chunks": {"type": "integer"}, "model": {"type": "string"}, "built_at": _NULLABLE_STRING,
                    "refreshing": {"type": "boolean", "description": "a refresh is running (at start-up, "
                                   "after a corpus change or an upload); answers come from the last "
-                                  "complete index meanwhile"}},
+                                  "complete index meanwhile"},
+                   "damaged": {**_NULLABLE_STRING, "description": "Why the index was loaded from an earlier "
+                               "generation than its current one (files truncated, changed or missing); null "
+                               "when it was not"}},
 }
 _ERROR = {
     "type": "object", "required": ["error"],
