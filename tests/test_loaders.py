@@ -67,3 +67,29 @@ def test_html_inline_tags_keep_the_spaces_between_words():
 
     text, _ = load_html(b"<p>Ofsted <b>rated</b> the service <a href='#'>good</a> overall.</p><p>One<i>word</i></p>")
     assert "Ofsted rated the service good overall." in text and "Oneword" in text
+
+
+def _docx_with_empty_paragraphs(count: int) -> bytes:
+    import io
+    from copy import deepcopy
+
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("A real paragraph about the adoption panel.")
+    empty = docx.oxml.parse_xml('<w:p xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"/>')
+    for _ in range(count):
+        document.element.body.append(deepcopy(empty))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_docx_empty_paragraphs_are_skipped_cheaply_and_millions_refused():
+    from qa.errors import ReportError
+    from qa.loaders.docx import MAX_BLOCKS, load_docx
+
+    text, _ = load_docx(_docx_with_empty_paragraphs(20_000))  # 37 KB: was half a minute of style look-ups
+    assert text == "A real paragraph about the adoption panel."
+    with pytest.raises(ReportError, match="more than 100,000 paragraphs"):
+        load_docx(_docx_with_empty_paragraphs(MAX_BLOCKS))
