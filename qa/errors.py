@@ -25,6 +25,11 @@ class IndexDamagedError(QAError):
     """No generation of the index on disk loads: its files are truncated, changed or missing."""
 
 
+class StorageError(QAError):
+    """A write failed (the disk is full, most often); nothing was changed, and the last good
+    index is still the one served."""
+
+
 class NotFoundError(QAError):
     """No indexed report has that id."""
 

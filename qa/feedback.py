@@ -15,7 +15,7 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from qa.errors import QAError
+from qa.errors import QAError, StorageError
 from qa.read import cite
 from qa.store import Store
 from qa.types import Answer
@@ -61,14 +61,17 @@ class FeedbackStore:
         """Keep one verdict; returns its id once it is on disk."""
         if verdict not in VERDICTS:
             raise FeedbackError(f"'verdict' must be one of {', '.join(VERDICTS)}")
-        with self._connect() as connection, connection:
-            cursor = connection.execute(
-                "INSERT INTO feedback (created_at, verdict, question, history, answer, generation) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), verdict, question,
-                 json.dumps(list(history), ensure_ascii=False), json.dumps(answer.to_dict(), ensure_ascii=False),
-                 generation))
-            return int(cursor.lastrowid)
+        try:
+            with self._connect() as connection, connection:
+                cursor = connection.execute(
+                    "INSERT INTO feedback (created_at, verdict, question, history, answer, generation) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    (dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), verdict, question,
+                     json.dumps(list(history), ensure_ascii=False), json.dumps(answer.to_dict(), ensure_ascii=False),
+                     generation))
+                return int(cursor.lastrowid)
+        except (sqlite3.OperationalError, OSError) as error:  # "database or disk is full", a folder not made
+            raise StorageError(f"could not keep the verdict in {self.path} ({error})") from None
 
     def all(self, offset: int = 0, limit: int | None = None) -> list[dict]:
         """Every verdict, oldest first."""

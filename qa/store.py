@@ -27,7 +27,7 @@ import numpy as np
 
 from qa.authorities import canonical
 from qa.bm25 import LexicalIndex, TermCounts, Vocabulary
-from qa.errors import IndexDamagedError, IndexMismatchError, IndexMissingError, NotFoundError
+from qa.errors import IndexDamagedError, IndexMismatchError, IndexMissingError, NotFoundError, StorageError
 from qa.lexical import terms
 from qa.types import Chunk, Document, Paragraph, Passage
 
@@ -271,18 +271,27 @@ class Store:
         numbers = [int(p.name.split("-")[1].split(".")[0]) for p in root.glob("*gen-*") if p.is_dir()]
         number = max(numbers, default=0) + 1
         generation = f"gen-{number:06d}"
-        listing = self._save_documents(root / _DOCUMENTS)
         staging = root / f".{generation}.partial"
-        shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir()
-        faiss.write_index(self.index, str(staging / _VECTORS))  # straight to the file: no copy in memory
-        _sync_file(staging / _VECTORS)
-        meta = self._meta(listing) | {"vectors_sha256": _file_sha256(staging / _VECTORS)}
-        _write(staging / _META, json.dumps(meta, ensure_ascii=False).encode("utf-8"))
-        _sync_dir(staging)
-        os.rename(staging, root / generation)
-        _write(root / f".{_POINTER}.partial", generation.encode("ascii"))
-        os.replace(root / f".{_POINTER}.partial", root / _POINTER)
+        try:
+            listing = self._save_documents(root / _DOCUMENTS)
+            shutil.rmtree(staging, ignore_errors=True)
+            staging.mkdir()
+            faiss.write_index(self.index, str(staging / _VECTORS))  # straight to the file: no copy in memory
+            _sync_file(staging / _VECTORS)
+            meta = self._meta(listing) | {"vectors_sha256": _file_sha256(staging / _VECTORS)}
+            _write(staging / _META, json.dumps(meta, ensure_ascii=False).encode("utf-8"))
+            _sync_dir(staging)
+            os.rename(staging, root / generation)
+            _write(root / f".{_POINTER}.partial", generation.encode("ascii"))
+            os.replace(root / f".{_POINTER}.partial", root / _POINTER)
+        except (OSError, RuntimeError) as error:  # faiss reports a failed write as a RuntimeError
+            # Nothing half-written stays: the last good generation is still CURRENT.
+            shutil.rmtree(staging, ignore_errors=True)
+            (root / f".{_POINTER}.partial").unlink(missing_ok=True)
+            for partial in (root / _DOCUMENTS).glob(".*.partial") if (root / _DOCUMENTS).is_dir() else ():
+                partial.unlink(missing_ok=True)
+            raise StorageError(f"could not save the index in {root}/ ({_describe(error)}); the last good "
+                               "index is still the one answering") from None
         _sync_dir(root)
         self.generation = self.current = generation
         self.damaged = None

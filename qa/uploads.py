@@ -9,7 +9,7 @@ import time
 import unicodedata
 from pathlib import Path
 
-from qa.errors import QAError, ReportError
+from qa.errors import QAError, ReportError, StorageError
 from qa.loaders import LOADERS
 from qa.refresh import RefreshSummary, located
 from qa.report import is_report, make_doc_id, read_text, sidecar_path
@@ -68,6 +68,10 @@ def add_report(qa, filename: str, data: bytes, replace: bool = False) -> Refresh
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(staging, corpus / name)
+    except OSError as error:
+        Path(staging).unlink(missing_ok=True)
+        raise StorageError(f"could not store the upload in {corpus}/ ({error.strerror or error}); nothing "
+                           "was changed") from None
     except BaseException:
         Path(staging).unlink(missing_ok=True)
         raise

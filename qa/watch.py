@@ -56,10 +56,17 @@ class CorpusWatcher:
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
-            try:
-                if self.qa.follow():
-                    log.warning("swapped in index generation %s, saved by another process",
-                                self.qa.store.generation)
-                self.check()
-            except (QAError, OSError) as error:
-                log.error("refresh after a corpus change failed: %s", error)
+            self.look()
+
+    def look(self) -> None:
+        """One scan: swap in another server's generation, refresh on a change. Any error is logged
+        and the next scan tries again (a full disk, a file that vanished mid-read): the watcher
+        never dies while the server runs."""
+        try:
+            if self.qa.follow():
+                log.warning("swapped in index generation %s, saved by another process", self.qa.store.generation)
+            self.check()
+        except (QAError, OSError) as error:
+            log.error("refresh after a corpus change failed: %s", error)
+        except Exception:  # a bug, not the user's: logged with its trace, and the watcher goes on
+            log.exception("refresh after a corpus change failed")

@@ -286,3 +286,30 @@ def test_no_index_gives_503(tmp_path, real_embedder):
                      client.get("/api/reports")):
         assert response.status_code == 503
         conforms(response, "Error")
+
+
+def test_a_full_disk_is_a_507_for_uploads_and_feedback(client, engine, monkeypatch):
+    import errno
+    import sqlite3
+
+    import faiss
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(faiss, "write_index", full)
+    response = _upload(client, "full disk.txt", b"A report about the adoption panel in Exampleshire.")
+    assert response.status_code == 507 and response.get_json()["error"]["code"] == "insufficient_storage"
+    conforms(response, "Error")
+    assert "full-disk" not in engine.store.entries
+    monkeypatch.undo()
+    (engine.settings.corpus / "full disk.txt").unlink()
+
+    def database_full(*args, **kwargs):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    reply = client.post("/api/ask", json={"question": "Who was the lead member for children's services?"}).get_json()
+    monkeypatch.setattr(sqlite3, "connect", database_full)
+    response = client.post("/api/feedback", json={"verdict": "right", "question": reply["question"],
+                                                  "answer": reply["answers"][0]})
+    assert response.status_code == 507 and response.get_json()["error"]["code"] == "insufficient_storage"

@@ -181,3 +181,28 @@ def test_an_index_of_format_2_is_read_and_saved_as_format_3(fake_qa, corpus):
     meta = json.loads((fake_qa.settings.index / fake_qa.store.generation / "store.json").read_text())
     assert meta["format"] == 3 and len(list((fake_qa.settings.index / "documents").iterdir())) == len(entries) + 1
     assert Store.load(fake_qa.settings.index).entries == fake_qa.store.entries
+
+
+def test_a_full_disk_fails_the_save_cleanly_and_keeps_the_last_index(fake_qa, corpus, monkeypatch):
+    import errno
+
+    import faiss
+
+    from qa.errors import StorageError
+
+    fake_qa.refresh()
+    before = Store.load(fake_qa.settings.index)
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(faiss, "write_index", full)
+    (corpus / "late.txt").write_text("A late report about the adoption panel in Exampleshire.")
+    with pytest.raises(StorageError, match="No space left on device"):
+        fake_qa.refresh()
+    index = fake_qa.settings.index
+    assert not list(index.glob(".*partial")) and not list((index / "documents").glob(".*partial"))
+    assert Store.load(index).generation == before.generation and "late" not in fake_qa.store.entries
+    monkeypatch.undo()  # space is back
+    fake_qa.refresh()
+    assert "late" in fake_qa.store.entries and "late" in Store.load(index).entries

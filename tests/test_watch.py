@@ -60,3 +60,24 @@ def test_questions_during_refreshes_always_see_a_complete_index(fake_qa, corpus)
     for thread in threads:
         thread.join()
     assert failures == []
+
+
+def test_the_watcher_survives_any_error_and_refreshes_once_it_passes(fake_qa, corpus, monkeypatch):
+    fake_qa.refresh()
+    watcher = CorpusWatcher(fake_qa, interval=60)
+    (corpus / "new.txt").write_text("A new report about the adoption panel.")
+    real_refresh = fake_qa.refresh
+    failures = iter([OSError(28, "No space left on device"), RuntimeError("a bug")])
+
+    def failing(*args, **kwargs):
+        error = next(failures, None)
+        if error is not None:
+            raise error
+        return real_refresh(*args, **kwargs)
+
+    monkeypatch.setattr(fake_qa, "refresh", failing)
+    watcher.look()  # the disk is full
+    watcher.look()  # something unforeseen
+    assert "new" not in fake_qa.store.entries
+    watcher.look()  # space is back
+    assert "new" in fake_qa.store.entries

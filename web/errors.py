@@ -15,6 +15,7 @@ from qa.errors import (
     QAError,
     QuestionError,
     ReportError,
+    StorageError,
 )
 from qa.feedback import FeedbackError
 from qa.uploads import OutsideCorpusError, ReportExistsError, UnsupportedFormatError
@@ -31,6 +32,7 @@ _STATUS = [
     (NotFoundError, 404, "not_found"),
     (OutsideCorpusError, 409, "outside_corpus"),
     (ReportExistsError, 409, "report_exists"),
+    (StorageError, 507, "insufficient_storage"),
     (IndexMissingError, 503, "no_index"),
     (IndexMismatchError, 503, "index_mismatch"),
     (QAError, 400, "bad_request"),

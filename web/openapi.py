@@ -263,7 +263,7 @@ def document() -> dict:
                          "responses": {"201": {"description": "Saved", "content": {"application/json": {
                              "schema": {"type": "object", "required": ["id", "saved"],
                                         "properties": {"id": {"type": "integer"}, "saved": {"type": "boolean"}}}}}},
-                                       **_errors(400, 503)}},
+                                       **_errors(400, 503, 507)}},
                 "get": {"summary": "Every verdict kept", "security": admin,
                         "parameters": [_page("offset"), _page("limit")],
                         "responses": {"200": {"description": "Feedback", "content": _json("FeedbackList")},
@@ -294,7 +294,7 @@ def document() -> dict:
                                                                        "without it such an upload is a 409."}}}}}},
                          "responses": {"200": {"description": "What the refresh did",
                                                "content": _json("RefreshSummary")},
-                                       **_errors(400, 401, 403, 409, 413, 415, 503)}}},
+                                       **_errors(400, 401, 403, 409, 413, 415, 503, 507)}}},
             "/api/reports/{doc_id}": {
                 "parameters": [{"name": "doc_id", "in": "path", "required": True, "schema": {"type": "string"}}],
                 "get": {"summary": "One report with its text and paragraph offsets",
