@@ -313,3 +313,9 @@ def test_a_full_disk_is_a_507_for_uploads_and_feedback(client, engine, monkeypat
     response = client.post("/api/feedback", json={"verdict": "right", "question": reply["question"],
                                                   "answer": reply["answers"][0]})
     assert response.status_code == 507 and response.get_json()["error"]["code"] == "insufficient_storage"
+
+
+def test_a_json_body_over_a_megabyte_is_a_413_in_the_one_shape(client):
+    history = [{"question": "q?", "answer": "a" * 100_000}] * 11
+    response = client.post("/api/feedback", json={"question": "ok?", "history": history})
+    assert response.status_code == 413 and response.get_json()["error"]["code"] == "request_entity_too_large"

@@ -13,6 +13,9 @@ from web.errors import APIError
 MAX_DEPTH = 32
 # The largest integer a request may give (an offset, a limit).
 MAX_INTEGER = 10**9
+# The largest JSON body (a question with 20 turns of history and their answers is a few KB; only
+# uploads are large).
+MAX_JSON_BYTES = 1024 * 1024
 _BAD_JSON = "send a JSON object, e.g. {\"question\": \"...\"}"
 
 
@@ -21,8 +24,13 @@ def json_object() -> dict:
     at most MAX_DEPTH deep."""
     if not request.is_json:
         raise APIError(400, "bad_json", _BAD_JSON)
+    if (request.content_length or 0) > MAX_JSON_BYTES:
+        raise APIError(413, "request_entity_too_large", f"a JSON body may be at most {MAX_JSON_BYTES:,} bytes")
+    raw = request.stream.read(MAX_JSON_BYTES + 1)  # also when no length is given (chunked)
+    if len(raw) > MAX_JSON_BYTES:
+        raise APIError(413, "request_entity_too_large", f"a JSON body may be at most {MAX_JSON_BYTES:,} bytes")
     try:
-        body = json.loads(request.get_data(cache=True))
+        body = json.loads(raw)
     except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested past the decoder's limit
         raise APIError(400, "bad_json", _BAD_JSON) from None
     if not isinstance(body, dict):

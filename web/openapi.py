@@ -235,7 +235,7 @@ def document() -> dict:
                 "responses": {"200": {"description": "A page of rows, or with stream: every row as NDJSON",
                                       "content": {**_json("SurveyPage"), "application/x-ndjson": {
                                           "schema": {"type": "string"}}}},
-                              **_errors(400, 503)}}},
+                              **_errors(400, 413, 503)}}},
             "/api/survey/{id}.{format}": {"get": {
                 "summary": "A finished streamed survey's rows, to save",
                 "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}},
@@ -263,7 +263,7 @@ def document() -> dict:
                          "responses": {"201": {"description": "Saved", "content": {"application/json": {
                              "schema": {"type": "object", "required": ["id", "saved"],
                                         "properties": {"id": {"type": "integer"}, "saved": {"type": "boolean"}}}}}},
-                                       **_errors(400, 503, 507)}},
+                                       **_errors(400, 413, 503, 507)}},
                 "get": {"summary": "Every verdict kept", "security": admin,
                         "parameters": [_page("offset"), _page("limit")],
                         "responses": {"200": {"description": "Feedback", "content": _json("FeedbackList")},
