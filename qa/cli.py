@@ -31,7 +31,7 @@ from qa.metadata import KINDS
 from qa.noise import noisy
 from qa.pipeline import QA
 from qa.refresh import located
-from qa.types import Answer, Reply
+from qa.types import REASONS, Answer, Reply
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -306,7 +306,7 @@ def _show(reply: Reply) -> str:
         for number, answer in enumerate(reply.answers, 1):
             lines += [f"{number}. {answer.text}", *_cite(answer)]
     if not reply.answered and not reply.could_mean:
-        lines.append("The reports do not answer this question.")
+        lines.append(REASONS[reply.reason])
         if reply.closest:
             lines.append("\nClosest passages (not answers):")
             for answer in reply.closest:

@@ -141,7 +141,8 @@ class QA:
             # It asks about an authority that no report is about, or names one that is not made out:
             # another authority's reports must not answer it.
             could_mean = tuple(authorities.display(key) or key for key in query.could_mean) if unsure else ()
-            return Reply(question, False, (time.perf_counter() - began) * 1000, could_mean=could_mean)
+            return Reply(question, False, (time.perf_counter() - began) * 1000, could_mean=could_mean,
+                         reason="authority_not_made_out" if unsure else "no_report_about_authority")
         table = self.table(store, query, filters or Filters())
         if table is not None and query.change and not (query.many or query.grade_named):
             # One authority's change between inspections asked without naming a grade ("Has Luton
@@ -155,7 +156,7 @@ class QA:
         if table is not None:
             answers = tuple(row.answer for row in table if row.answer)
             return Reply(question, bool(answers), (time.perf_counter() - began) * 1000, answers[:top_k],
-                         table=tuple(table))
+                         table=tuple(table), reason=None if answers else "grade_not_given")
         front_page = self.front_page(store, query, scope, top_k)
         if front_page:
             return Reply(question, True, (time.perf_counter() - began) * 1000, front_page)
@@ -170,12 +171,15 @@ class QA:
             # they do give as the closest passages.
             closest = [judgement_table(store.document(row.doc_id), 0.0) for row in missing]
             return Reply(question, False, (time.perf_counter() - began) * 1000,
-                         closest=tuple(answer for answer in closest if answer)[:top_k], table=tuple(missing))
+                         closest=tuple(answer for answer in closest if answer)[:top_k], table=tuple(missing),
+                         reason="grade_not_given")
         answered, answers = self.read(store, query, scope, top_k)
         took_ms = (time.perf_counter() - began) * 1000
         if answered:
             return Reply(question, True, took_ms, answers, searched_for=query.searched_for)
-        return Reply(question, False, took_ms, (), answers, searched_for=query.searched_for)
+        empty = scope.doc_ids is not None and not scope.doc_ids  # the filters leave no report
+        return Reply(question, False, took_ms, (), answers, searched_for=query.searched_for,
+                     reason="nothing_in_scope" if empty else "not_in_reports")
 
     def read(self, store: Store, query: Query, scope: Scope, top_k: int) -> tuple[bool, tuple[Answer, ...]]:
         """Whether the reader's best answer from the best passages in scope is good enough to give

@@ -131,6 +131,17 @@ class Answer:
         return {"text": self.text, "score": round(self.score, 4), "citation": self.citation.to_dict()}
 
 
+# Why a question was not answered, by the code a reply's `reason` gives: one sentence each, which
+# the API, the chat and the CLI show.
+REASONS = {
+    "no_report_about_authority": "No indexed report is about the authority the question names.",
+    "authority_not_made_out": "The question's authority is not made out: its name could be more than one.",
+    "nothing_in_scope": "No indexed report matches the question's filters.",
+    "grade_not_given": "No report asked about gives that grade.",
+    "not_in_reports": "The reports do not answer this question.",
+}
+
+
 @dataclass(frozen=True)
 class Reply:
     """What `ask` returns: answers, or `answered=False` with the closest passages for context."""
@@ -146,6 +157,12 @@ class Reply:
     searched_for: str | None = None
     # The authorities a name in the question could mean, when it was not made out (not answered).
     could_mean: tuple[str, ...] = ()
+    # Why it was not answered: a key of REASONS (None when answered).
+    reason: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.answered and self.reason is None:
+            object.__setattr__(self, "reason", "not_in_reports")
 
     @property
     def from_table(self) -> bool:
@@ -164,4 +181,5 @@ class Reply:
             "table": None if self.table is None else [row.to_dict() for row in self.table],
             "searched_for": self.searched_for,
             "could_mean": list(self.could_mean),
+            "reason": None if self.reason is None else {"code": self.reason, "message": REASONS[self.reason]},
         }

@@ -319,3 +319,20 @@ def test_a_json_body_over_a_megabyte_is_a_413_in_the_one_shape(client):
     history = [{"question": "q?", "answer": "a" * 100_000}] * 11
     response = client.post("/api/feedback", json={"question": "ok?", "history": history})
     assert response.status_code == 413 and response.get_json()["error"]["code"] == "request_entity_too_large"
+
+
+@pytest.mark.parametrize("body, code", [
+    ({"question": "What rating did Ofsted give Cumbria's children's services?"}, "no_report_about_authority"),
+    ({"question": "Who was the lead member?", "filters": {"authority": "Narnia"}}, "nothing_in_scope"),
+    ({"question": "Who won the football World Cup in 2022?"}, "not_in_reports"),
+])
+def test_not_found_says_why(client, body, code):
+    response = client.post("/api/ask", json=body)
+    conforms(response, "Reply")
+    reply = response.get_json()
+    assert not reply["answered"] and reply["reason"]["code"] == code and reply["reason"]["message"]
+
+
+def test_an_answer_has_no_reason(client):
+    reply = client.post("/api/ask", json={"question": "Who was the lead member for children's services?"}).get_json()
+    assert reply["answered"] and reply["reason"] is None

@@ -167,6 +167,9 @@ def test_cli_builds_the_index_on_first_ask_and_says_not_found(corpus, tmp_path):
     assert "building the index" in result.stderr
     assert "The reports do not answer this question." in result.stdout
     assert "Closest passages (not answers):" in result.stdout
+    result = _cli("ask", "How is Narnia doing?", "--authority", "Narnia", "--corpus", str(corpus), "--index",
+                  str(tmp_path / "i"))
+    assert result.returncode == 0 and "No indexed report matches the question's filters." in result.stdout
 
 
 def test_cli_bad_input_is_one_line_not_a_traceback(tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from qa.catalogue import GRADES, SORTS
 from qa.config import MAX_TOP_K
 from qa.metadata import KINDS
+from qa.types import REASONS
 
 _NULLABLE_STRING = {"type": ["string", "null"]}
 _CITATION = {
@@ -46,6 +47,9 @@ _REPLY = {
                        "description": "When the question names an authority that is not made out (a misspelling "
                                       "close to two names, \"Sussex\"): the authorities it could mean; the "
                                       "question is then not answered."},
+        "reason": {"type": ["object", "null"], "required": ["code", "message"],
+                   "properties": {"code": {"type": "string", "enum": list(REASONS)}, "message": {"type": "string"}},
+                   "description": "Why the question was not answered; null when it was."},
     },
 }
 _TABLE_ROW = {

@@ -129,7 +129,7 @@ function showReply(turn, reply, asked) {
       reply.answers.forEach((answer) => list.append(answerCard(answer, "found", asked)));
       turn.append(list, element("h3", "table-heading", "Each inspection's grade"));
     }
-    if (!reply.answered) turn.append(element("p", "not-found", "No report in scope gives that grade."));
+    if (!reply.answered) turn.append(element("p", "not-found", reply.reason.message));
     turn.append(tableOf(reply));
     if (reply.answered) return;
   } else if (reply.answered) {
@@ -138,7 +138,7 @@ function showReply(turn, reply, asked) {
     turn.append(list);
     return;
   }
-  if (!reply.table) turn.append(element("p", "not-found", "The reports do not answer this question."));
+  if (!reply.table) turn.append(element("p", "not-found", reply.reason.message));
   if (reply.closest && reply.closest.length) {
     turn.append(element("h3", "closest-heading", "Closest passages (not answers)"));
     const list = element("ul", "answers closest");
