@@ -6,6 +6,8 @@ import datetime as dt
 import hashlib
 import json
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,15 +62,32 @@ def fingerprint(path: Path) -> ReportFile:
 def read_text(path: Path, raw: bytes, timings: Timings | None = None) -> tuple[str, tuple[Paragraph, ...], str | None]:
     """The cleaned text of a report, its paragraphs and the title its format gives.
 
-    Refuses a report with no text."""
+    Refuses a report with no text. The last few reports read are remembered by their bytes, so an
+    upload checked before it is stored is not parsed again when it is indexed."""
     timings = timings if timings is not None else Timings()
+    key = (path.suffix.lower(), hashlib.sha256(raw).digest())
+    with _READ_LOCK:
+        known = _READ.get(key)
+    if known is not None:
+        return known
     with timings.stage("parse"):
         extracted, title = extract(path, raw)
     with timings.stage("clean"):
         text, paragraphs = structure(extracted)
     if not text:
         raise ReportError("empty report: no text")
+    with _READ_LOCK:
+        _READ[key] = (text, paragraphs, title)
+        while len(_READ) > _READ_KEPT:
+            _READ.popitem(last=False)
     return text, paragraphs, title
+
+
+# The last reports read, by format and content hash (qa.uploads reads a report to check it, then
+# the refresh that indexes it reads it again).
+_READ: OrderedDict[tuple[str, bytes], tuple[str, tuple[Paragraph, ...], str | None]] = OrderedDict()
+_READ_KEPT = 4
+_READ_LOCK = threading.Lock()
 
 
 def load_report(report: ReportFile, doc_id: str, source: str, timings: Timings | None = None) -> Document:

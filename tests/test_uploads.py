@@ -17,3 +17,15 @@ def test_staging_files_of_killed_uploads_are_removed_and_young_ones_kept(tmp_pat
     assert remove_stale_uploads(tmp_path) == [old]
     assert not old.exists() and young.exists() and report.exists()
     assert remove_stale_uploads(tmp_path / "missing") == []
+
+
+def test_an_upload_is_parsed_once_though_checked_before_it_is_indexed(fake_qa, monkeypatch):
+    from qa import report
+    from qa.uploads import add_report
+
+    fake_qa.refresh()
+    parsed = []
+    real_extract = report.extract
+    monkeypatch.setattr(report, "extract", lambda path, raw: parsed.append(path.name) or real_extract(path, raw))
+    add_report(fake_qa, "once.txt", b"A report about the adoption panel, uploaded and read once.")
+    assert parsed == ["once.txt"] and "once" in fake_qa.store.entries
