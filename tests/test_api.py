@@ -336,3 +336,16 @@ def test_not_found_says_why(client, body, code):
 def test_an_answer_has_no_reason(client):
     reply = client.post("/api/ask", json={"question": "Who was the lead member for children's services?"}).get_json()
     assert reply["answered"] and reply["reason"] is None
+
+
+def test_one_client_may_send_sixty_verdicts_a_minute(client, monkeypatch):
+    from web import api
+
+    monkeypatch.setattr(api, "_FEEDBACK", api.RateLimit(2, 60.0))
+    reply = client.post("/api/ask", json={"question": "Who was the lead member for children's services?"}).get_json()
+    verdict = {"verdict": "right", "question": reply["question"], "answer": reply["answers"][0]}
+    assert [client.post("/api/feedback", json=verdict).status_code for _ in range(2)] == [201, 201]
+    response = client.post("/api/feedback", json=verdict)
+    assert response.status_code == 429 and response.get_json()["error"]["code"] == "too_many_requests"
+    assert int(response.headers["Retry-After"]) > 0
+    conforms(response, "Error")

@@ -20,10 +20,15 @@ from qa.filters import Filters
 from qa.uploads import add_report, delete_report
 from web.errors import APIError
 from web.inputs import body_integer, json_object, query_integer
+from web.limits import RateLimit
 from web.openapi import document
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 MAX_HISTORY = 20
+# Verdicts one client may send a minute: more than any person clicks, few enough that a script
+# cannot fill the disk (unauthenticated, like asking).
+FEEDBACK_PER_MINUTE = 60
+_FEEDBACK = RateLimit(FEEDBACK_PER_MINUTE, 60.0)
 
 
 def _qa():
@@ -165,7 +170,12 @@ def authority(name: str):
 def feedback():
     """A user's verdict on an answer: {"verdict": "right" | "wrong" | "answers", "question": str,
     "history": [...], "answer": {"citation": {"doc_id", "doc_start", "doc_end"}}}. The answer must
-    be a span of the report it cites; it is kept as the server cites it."""
+    be a span of the report it cites; it is kept as the server cites it. A client may send at most
+    FEEDBACK_PER_MINUTE a minute (429 with Retry-After past that)."""
+    wait = _FEEDBACK.wait(request.remote_addr or "")
+    if wait:
+        raise APIError(429, "too_many_requests", f"at most {FEEDBACK_PER_MINUTE} verdicts a minute; try again "
+                                                 f"in {wait} s", headers={"Retry-After": str(wait)})
     body, question = _question_body()
     qa = _qa()
     question = qa.check_question(question)

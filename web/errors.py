@@ -42,9 +42,9 @@ _STATUS = [
 class APIError(Exception):
     """A request the API refuses: status, a stable code and a message for people."""
 
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
-        self.status, self.code, self.message = status, code, message
+        self.status, self.code, self.message, self.headers = status, code, message, headers or {}
 
 
 def _respond(status: int, code: str, message: str) -> Response:
@@ -59,7 +59,9 @@ def _respond(status: int, code: str, message: str) -> Response:
 def register(app: Flask) -> None:
     @app.errorhandler(APIError)
     def api_error(error: APIError):
-        return _respond(error.status, error.code, error.message)
+        response = _respond(error.status, error.code, error.message)
+        response.headers.update(error.headers)
+        return response
 
     @app.errorhandler(QAError)
     def domain_error(error: QAError):

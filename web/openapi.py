@@ -267,7 +267,7 @@ def document() -> dict:
                          "responses": {"201": {"description": "Saved", "content": {"application/json": {
                              "schema": {"type": "object", "required": ["id", "saved"],
                                         "properties": {"id": {"type": "integer"}, "saved": {"type": "boolean"}}}}}},
-                                       **_errors(400, 413, 503, 507)}},
+                                       **_errors(400, 413, 429, 503, 507)}},
                 "get": {"summary": "Every verdict kept", "security": admin,
                         "parameters": [_page("offset"), _page("limit")],
                         "responses": {"200": {"description": "Feedback", "content": _json("FeedbackList")},
