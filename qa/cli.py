@@ -232,12 +232,11 @@ def _loads(qa: QA) -> bool:
 
 
 def _serve(qa: QA, args) -> int:
-    from waitress import create_server
-
     from qa.runtime import return_large_blocks
     from qa.uploads import remove_stale_uploads
     from qa.watch import CorpusWatcher
-    from web import create_app, largest_request
+    from web import create_app
+    from web.server import make_server
 
     return_large_blocks()
     for path in remove_stale_uploads(qa.settings.corpus):
@@ -253,9 +252,7 @@ def _serve(qa: QA, args) -> int:
     qa.warm_up()
     if qa.settings.scan_seconds > 0:
         CorpusWatcher(qa, qa.settings.scan_seconds).start()
-    # waitress stops reading a body past what the app accepts (by default it reads up to 1 GiB).
-    server = create_server(create_app(qa=qa), host=args.host, port=args.port, threads=args.threads,
-                           max_request_body_size=largest_request(qa.settings))
+    server = make_server(create_app(qa=qa), qa.settings, args.host, args.port, args.threads)
     print(f"serving on http://{args.host}:{args.port}/ (Ctrl+C stops)", file=sys.stderr, flush=True)
     server.run()
     return 0

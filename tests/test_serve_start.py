@@ -92,3 +92,26 @@ def test_serve_over_a_damaged_index_answers_from_the_generation_before_or_rebuil
     with Server(tmp_path / "corpus", tmp_path / "index") as server:  # none loads: rebuilt from the corpus
         status, health = server.request("GET", "/api/health")
         assert status == 200 and health["status"] == "ok" and health["documents"] == 6
+
+
+def test_the_servers_own_refusals_are_in_the_one_json_shape_and_read_no_body(tmp_path):
+    import http.client
+    import json
+
+    shutil.copytree(CORPUS, tmp_path / "corpus")
+    with Server(tmp_path / "corpus", tmp_path / "index") as server:
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        # A gigabyte announced: refused before a byte of it is read.
+        connection.putrequest("POST", "/api/reports")
+        connection.putheader("Content-Type", "multipart/form-data; boundary=x")
+        connection.putheader("Content-Length", str(1024 ** 3))
+        connection.endheaders()
+        response = connection.getresponse()
+        assert response.status == 413 and response.getheader("Content-Type") == "application/json"
+        assert json.loads(response.read())["error"]["code"] == "request_entity_too_large"
+        connection.close()
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        connection.request("GET", "/api/health", headers={"X-Padding": "x" * 300_000})
+        response = connection.getresponse()
+        assert response.status == 431 and json.loads(response.read())["error"]["code"]
+        connection.close()
