@@ -50,7 +50,7 @@ _HEAD = 4000
 _PUBLISHED = re.compile(r"Report published:?\s*(\d{1,2} \w+ \d{4})", re.IGNORECASE)
 _INSPECTION_DATES = re.compile(r"Inspection dates?:\s*([^\n]+)", re.IGNORECASE)
 _VISIT_DATES = re.compile(r"(?:focused|monitoring) visit to .{0,120}? on (\d[^.]{4,60}\d{4})", re.I | re.S)
-_LEAD = re.compile(r"Lead inspector:\s*([^,\n]+?)(?:,|\s+HMI\b|\s+Her Majesty|\s+His Majesty|\n|$)", re.I)
+_LEAD = re.compile(r"Lead inspector:\s*([^,\n]+?)(?:,|\s+(?:Senior\s+)?HMI\b|\s+Her Majesty|\s+His Majesty|\n|$)", re.I)
 _LEAD_AFTER = re.compile(r"^([A-Z][^,\n]+?),? (?:Ofsted )?Lead inspector", re.MULTILINE)
 _SIGNED = re.compile(r"Yours sincerely\s+([A-Z][^\n]+)")
 _VISIT_INSPECTORS = re.compile(r"Inspectors? for this visit (?:was|were) ([A-Z][A-Za-z’'\- ]+?)(?:,| and|\.)")
@@ -169,8 +169,9 @@ def _inspection_dates(head: str) -> tuple[str | None, str | None]:
 
 
 def _lead_line(text: str) -> re.Match | None:
-    """The "Lead inspector: NAME" line, on the front page or at the end of the report."""
-    return _LEAD.search(text, 0, 6000) or _LEAD.search(text, max(0, len(text) - 3000))
+    """The "Lead inspector: NAME" line, on the front page or at the end of the report, else in the
+    middle (inspections of 2013-2015 name their team before the safeguarding board's review)."""
+    return _LEAD.search(text, 0, 6000) or _LEAD.search(text, max(0, len(text) - 3000)) or _LEAD.search(text)
 
 
 def _lead_inspector(text: str, kind: str) -> str | None:

@@ -88,3 +88,14 @@ def test_a_report_that_names_its_authority_only_in_its_opening_lines_gets_it():
     assert read_metadata(text, ()).authority == "Sandwell"
     assert read_metadata("Inspection of the London Borough of Ealing local authority children's services\n",
                          ()).authority == "the London Borough of Ealing"
+
+
+def test_the_lead_inspector_named_in_the_middle_of_an_older_inspection_is_found():
+    from qa.metadata import fact_spans
+    from qa.report import fingerprint, load_report
+
+    path = Path(__file__).parent / "samples" / "authorities" / "essex"
+    path = path / "children's services inspection - 21 march 2014.txt"
+    document = load_report(fingerprint(path), "essex-2014", path.name)
+    index, start, end = fact_spans(document.text, document.paragraphs)["lead_inspector"]
+    assert document.text[start:end] == "Ian Young" and 6000 < start < len(document.text) - 3000
