@@ -207,7 +207,7 @@ def understand(question: str, history: Sequence[str] = (), known: Iterable[str] 
                  absent=tuple(key for key in named.keys if key not in known),
                  # "What did Sandwell need to improve after the March 2021 focused visit?" names the visit.
                  years=years_named(text, measured_from=not improving), months=months_named(text),
-                 kinds=kinds_named(text), judgement=judgement_asked(asked),
+                 kinds=kinds_named(text), judgement=judgement_asked(asked) or judgement_followed(asked, context),
                  current=bool(_CURRENT.search(asked)), past=bool(_PAST.search(" ".join([asked, *context]))),
                  listing=listed, must_improve=improving,
                  inspectors=bool(_INSPECTORS.search(asked)), fact=bool(_FACT.search(asked)),
@@ -215,6 +215,16 @@ def understand(question: str, history: Sequence[str] = (), known: Iterable[str] 
                  many=bool(_MANY.search(asked)), grades=grades_named(asked),
                  since=year_measured_from(text), change=change_asked(asked, mentions),
                  grade_named=judgement_asked(asked) is not None or area_named(asked) == "overall_effectiveness")
+
+
+def judgement_followed(question: str, context: Sequence[str]) -> str | None:
+    """The judgement a follow-up asks the grade of after a question for another's grade ("What grade
+    did children in care get in Bradford's 2026 inspection?" then "And care leavers?"): the area it
+    names; None for any other question."""
+    earlier = judgement_asked(context[-1]) if context else None
+    if earlier is None or earlier in ("lead_inspector", "inspection_dates"):
+        return None
+    return area_named(question)
 
 
 def question_asked(text: str) -> str:

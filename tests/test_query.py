@@ -85,3 +85,9 @@ def test_a_question_says_when_it_wants_a_sum_of_money_or_another_figure():
     assert understand("How many children were living in unregistered homes in Kirklees?", (), KNOWN).wants == "figure"
     assert understand("What was the average caseload of a Kirklees social worker?", (), KNOWN).wants == "figure"
     assert understand("Who is the director of children's services in Kirklees?", (), KNOWN).wants is None
+
+
+def test_a_follow_up_after_a_grade_asks_the_grade_of_the_area_it_names():
+    earlier = "What grade did children in care get in Kirklees's 2026 Ofsted inspection?"
+    assert understand("And care leavers?", [earlier], KNOWN).judgement == "care_leavers"
+    assert understand("And care leavers?", ["How does Kirklees support children in care?"], KNOWN).judgement is None
