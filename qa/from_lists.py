@@ -1,5 +1,6 @@
 """Questions that a report's own structure answers (qa.sections): what must improve, from the
-report's list, and who carried out a visit, from the sentence that names the inspectors.
+report's list, who carried out a visit, from the sentence that names the inspectors, and what
+initials stand for, where the report introduces them (qa.acronyms).
 
 Which report: the one the question names (by year or kind of report); for a question in the
 present tense, the latest inspection for the whole list, and for an item on a topic the reports
@@ -17,9 +18,10 @@ from pathlib import Path
 
 import numpy as np
 
+from qa.acronyms import expansion
 from qa.embed import Embedder
 from qa.errors import ConfigError
-from qa.filters import Scope, distinct
+from qa.filters import Scope, authority_of, distinct
 from qa.query import Query
 from qa.read import SCORER, cite
 from qa.sections import Item, improvements, inspectors
@@ -43,13 +45,14 @@ class ListScores:
     item_weights: tuple[float, float]
     item_bias: float
     inspectors: float
+    initials: float  # what initials stand for, as the report spells them out
 
     @classmethod
     def load(cls, path: Path = SCORER) -> ListScores:
         try:
             data = json.loads(Path(path).read_text(encoding="utf-8"))["lists"]
             return cls(float(data["whole"]), (float(data["item_weights"][0]), float(data["item_weights"][1])),
-                       float(data["item_bias"]), float(data["inspectors"]))
+                       float(data["item_bias"]), float(data["inspectors"]), float(data["initials"]))
         except (OSError, ValueError, KeyError, TypeError, IndexError) as error:
             raise ConfigError(f"cannot read the scores of answers from lists in {path}: {error}") from None
 
@@ -128,6 +131,22 @@ class StructureAnswers:
         ranked = [(*items[i], float(similarity[i])) for i in np.argsort(-similarity, kind="stable")]
         first = next(r for d in reports for r in ranked if r[0] is d and r[2] >= ranked[0][2] - NEWER)
         return [first, *(r for r in ranked if r is not first)]
+
+    def spelt_out(self, store: Store, query: Query, scope: Scope) -> tuple[Answer, ...]:
+        """What the initials asked about stand for, where the newest report in scope that
+        introduces them spells them out; asked in the present, of any of the authority's reports
+        (initials keep their meaning: "LEAP" is spelt out in 2014 only)."""
+        if not query.initials or scope.doc_ids is None:
+            return ()
+        chosen = [store.document(doc_id) for doc_id in scope.doc_ids]
+        if scope.latest and query.authorities:
+            chosen = [e.document for e in store.entries.values() if authority_of(e.document) in query.authorities]
+        reports = sorted(distinct(chosen), key=lambda d: d.date or "", reverse=True)
+        for document in reports:
+            found = expansion(document, query.initials)
+            if found:
+                return (cite(document, *found, self.scores.initials),)
+        return ()
 
     def inspectors(self, store: Store, query: Query, scope: Scope) -> tuple[Answer, ...]:
         """Who carried out the visit asked about, from the sentence that names its inspectors."""

@@ -160,8 +160,9 @@ class QA:
         front_page = self.front_page(store, query, scope, top_k)
         if front_page:
             return Reply(question, True, (time.perf_counter() - began) * 1000, front_page)
-        structured = self.structure.inspectors(store, query, scope) or self.structure.must_improve(
-            store, query, scope, without_scope(query.asked, scope), top_k)
+        structured = self.structure.inspectors(store, query, scope) or self.structure.spelt_out(
+            store, query, scope) or self.structure.must_improve(store, query, scope, without_scope(query.asked, scope),
+                                                                top_k)
         if structured and structured[0].score >= self.settings.threshold:
             return Reply(question, True, (time.perf_counter() - began) * 1000, structured,
                          searched_for=query.searched_for)

@@ -68,6 +68,9 @@ _ACTED_ON = re.compile(r"\b(?:made progress|progress on|acted on|act on|happened
 _INSPECTORS = re.compile(r"\b(?:which|what|name the) (?:inspectors|hmis?)\b|\bwho (?:were|was) the inspectors\b|"
                          r"\bwho (?:carried out|conducted|did|undertook|made|visited)\b[^?]{0,60}\bvisit",
                          re.IGNORECASE)
+# Questions for what a report's initials stand for ("What does LEAP stand for in Bradford?").
+_STANDS_FOR = re.compile(r"\bwhat (?:does|did|do) (?:the )?(?:acronym |initials |abbreviation )?['‘\"]?"
+                         r"([a-z][a-z0-9&/-]{1,14})['’\"]?(?: [a-z]+){0,3} stand for\b", re.IGNORECASE)
 # Words that ask for a list without narrowing it to a topic ("What does Kent need to improve?").
 _LIST_WORDS = frozenset(("need", "needs", "needed", "must", "improve", "improvement", "improvements", "ofsted",
                          "say", "said", "want", "wanted", "ask", "asked", "children", "childrens", "social",
@@ -158,6 +161,7 @@ class Query:
     listing: str | None = None  # asks for a list: "all" of it, or the "item" on a topic it names
     must_improve: bool = False  # asks what a report says must improve
     inspectors: bool = False  # asks who carried out a visit
+    initials: str | None = None  # the initials it asks the meaning of ("LEAP")
     fact: bool = False  # asks for a name, date, number or grade
     wants: str | None = None  # "money" or another "figure" (how many, what percentage), when it says
     many: bool = False  # asks about many authorities ("which councils", "how many authorities")
@@ -211,7 +215,7 @@ def understand(question: str, history: Sequence[str] = (), known: Iterable[str] 
                  current=bool(_CURRENT.search(asked)), past=bool(_PAST.search(" ".join([asked, *context]))),
                  listing=listed, must_improve=improving,
                  inspectors=bool(_INSPECTORS.search(asked)), fact=bool(_FACT.search(asked)),
-                 wants=wanted(asked),
+                 wants=wanted(asked), initials=initials_asked(asked),
                  many=bool(_MANY.search(asked)), grades=grades_named(asked),
                  since=year_measured_from(text), change=change_asked(asked, mentions),
                  grade_named=judgement_asked(asked) is not None or area_named(asked) == "overall_effectiveness")
@@ -306,6 +310,12 @@ def listing(question: str, mentions: Sequence[str] = (), improving: bool = False
         return None
     words = {word for word in _WORD.findall(authority_key(question)) if len(word) > 2} - set(" ".join(mentions).split())
     return "item" if words - STOPWORDS - _LIST_WORDS else "all"
+
+
+def initials_asked(question: str) -> str | None:
+    """The initials a question asks the meaning of ("What does MST-CAN stand for in Leeds?")."""
+    match = _STANDS_FOR.search(question)
+    return match.group(1) if match else None
 
 
 def wanted(question: str) -> str | None:

@@ -1,7 +1,8 @@
 """Measure how often answers from a report's structure (qa.from_lists) are right on the training
 questions, as written and as people type them, and write the scores that say so into
-qa/models/scorer.json ("lists"): the share right of whole lists and of inspectors' names, and a
-logistic model of an item's chance of being right from its similarity to the question and its lead
+qa/models/scorer.json ("lists"): the share right of whole lists, of inspectors' names and of
+initials spelt out (by the rule of succession, so a few questions all right are not a certainty),
+and a logistic model of an item's chance of being right from its similarity to the question and its lead
 over the next item. Prints the figures it fitted on.
 
     python training/fit_lists.py --corpus ../shared/ofsted --index ../full-index
@@ -38,7 +39,7 @@ def main() -> None:
     qa = QA(Settings.load().with_changes(corpus=arguments.corpus, index=arguments.index))
     store = qa.store
     reports = Reports(entry.document for entry in store.entries.values())
-    whole, items, names = [], [], []
+    whole, items, names, initials = [], [], [], []
     for path in arguments.questions:
         for question in load_questions(path):
             if question["unanswerable"] or question["history"]:
@@ -48,6 +49,8 @@ def main() -> None:
             search = without_scope(query.asked, scope)
             if query.inspectors and (found := qa.structure.inspectors(store, query, scope)):
                 names.append(right(found[0], question, reports))
+            elif query.initials and (found := qa.structure.spelt_out(store, query, scope)):
+                initials.append(right(found[0], question, reports))
             elif query.must_improve and (found := qa.structure.must_improve(store, query, scope, search, 1)):
                 if query.listing != "item":
                     whole.append(right(found[0], question, reports))
@@ -57,15 +60,22 @@ def main() -> None:
                 lead = ranked[0][2] - ranked[1][2] if len(ranked) > 1 else ranked[0][2]
                 items.append((ranked[0][2], lead, right(found[0], question, reports)))
     weights, bias = fit_logistic(np.array([[s, lead] for s, lead, _ in items]), np.array([r for *_, r in items]))
-    lists = {"whole": round(float(np.mean(whole)), 4), "item_weights": [round(float(w), 4) for w in weights],
-             "item_bias": round(float(bias), 4), "inspectors": round(float(np.mean(names)), 4)}
+    lists = {"whole": share(whole), "item_weights": [round(float(w), 4) for w in weights],
+             "item_bias": round(float(bias), 4), "inspectors": share(names), "initials": share(initials)}
     print(f"whole lists: {len(whole)} questions, {np.mean(whole):.3f} right")
     print(f"items on a topic: {len(items)} questions, {np.mean([r for *_, r in items]):.3f} right")
     print(f"inspectors: {len(names)} questions, {np.mean(names):.3f} right")
+    print(f"initials spelt out: {len(initials)} questions, {np.mean(initials):.3f} right")
     data = json.loads(SCORER.read_text(encoding="utf-8"))
     data["lists"] = lists
     SCORER.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(lists))
+
+
+def share(rights: list[bool]) -> float:
+    """The chance that the next such answer is right: Laplace's rule of succession, (right + 1) /
+    (questions + 2), never a certainty from a few questions all right."""
+    return round((sum(rights) + 1) / (len(rights) + 2), 4)
 
 
 def right(answer, question: dict, reports: Reports) -> bool:
