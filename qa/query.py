@@ -79,7 +79,7 @@ _LIST_WORDS = frozenset(("need", "needs", "needed", "must", "improve", "improvem
                          "recommendation", "recommendations", "make", "made", "better", "according",
                          "latest", "last", "recent", "judgement", "send", "partnership",
                          "development", "looked", "look", "examined", "focus", "parts", "part", "tell", "told",
-                         "tells", "asked", "recommend", "recommended", "recommends", "work", "still", "sort", "fix",
+                         "tells", "recommend", "recommended", "recommends", "work", "still", "sort", "fix",
                          "falling", "short", "points", "priorities", "actions", "set", "give", "gave", "given",
                          "improving", "list", "main", "key", "ilacs", "full", "most", "doing", "wants", "required",
                          "requires", "identified", "findings", "ofsteds", "sorting", "fixing", "were", "what", "new",
