@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +29,19 @@ from qa.span_reader import span_model
 from qa.store import Store
 from qa.tables import JUDGEMENTS, Row, across_authorities, judgement_table, over_time, ungraded
 from qa.types import Answer, Passage, Reply
+
+
+@dataclass(frozen=True)
+class Asked:
+    """A question as the ways of answering it see it: its text, how it is understood, the reports it
+    is asked of, the filters given and how many answers are wanted."""
+
+    question: str
+    query: Query
+    scope: Scope
+    filters: Filters
+    top_k: int
+    store: Store
 
 
 class QA:
@@ -129,57 +143,87 @@ class QA:
             filters: Filters | None = None) -> Reply:
         """Answer `question` (a follow-up of the `history` questions) with exact, cited spans.
 
-        `filters` restrict the reports searched; an authority or year the question names steers it."""
+        `filters` restrict the reports searched; an authority or year the question names steers it.
+        The ways of answering are tried in turn, each a method that takes the question as asked
+        and gives a reply or leaves it to the next: an authority no report is about, a table of
+        grades, a front page, the report's structure, a grade no report gives, and the reader."""
         began = time.perf_counter()
         question = self.check_question(question)
-        top_k = top_k or self.settings.top_k
         store = self.store
         query = self.understand(store, question, history)
-        scope = self.scope(store, query, filters)
+        asked = Asked(question, query, self.scope(store, query, filters), filters or Filters(),
+                      top_k or self.settings.top_k, store)
+        for way in (self._unknown_authority, self._table, self._front_page, self._structure, self._ungraded):
+            reply = way(asked)
+            if reply is not None:
+                break
+        else:
+            reply = self._reader(asked)
+        return replace(reply, took_ms=(time.perf_counter() - began) * 1000)
+
+    @staticmethod
+    def _unknown_authority(asked: Asked) -> Reply | None:
+        """An authority that no report is about, or a name that is not made out: another
+        authority's reports must not answer it."""
+        query = asked.query
         unsure = query.could_mean and not query.many  # "Which councils in Yorkshire ...?" asks about several
-        if not query.authorities and not (filters and filters.authority) and (query.absent or unsure):
-            # It asks about an authority that no report is about, or names one that is not made out:
-            # another authority's reports must not answer it.
-            could_mean = tuple(authorities.display(key) or key for key in query.could_mean) if unsure else ()
-            return Reply(question, False, (time.perf_counter() - began) * 1000, could_mean=could_mean,
-                         reason="authority_not_made_out" if unsure else "no_report_about_authority")
-        table = self.table(store, query, filters or Filters())
-        if table is not None and query.change and not (query.many or query.grade_named):
-            # One authority's change between inspections asked without naming a grade ("Has Luton
-            # improved since 2022?"): in the reports' own words when they say it ("much better than
-            # at the time of the last inspection"), with each inspection's grade. Of 17 such training
-            # questions the grades alone were right for none, the reader's words for 15.
-            answered, answers = self.read(store, query, scope, top_k)
+        if query.authorities or asked.filters.authority or not (query.absent or unsure):
+            return None
+        could_mean = tuple(authorities.display(key) or key for key in query.could_mean) if unsure else ()
+        return Reply(asked.question, False, 0.0, could_mean=could_mean,
+                     reason="authority_not_made_out" if unsure else "no_report_about_authority")
+
+    def _table(self, asked: Asked) -> Reply | None:
+        """A grade asked of many authorities, or a judgement's change across one's inspections."""
+        query = asked.query
+        table = self.table(asked.store, query, asked.filters)
+        if table is None:
+            return None
+        if query.change and not (query.many or query.grade_named):
+            # One authority's change asked without naming a grade ("Has Luton improved since 2022?"):
+            # in the reports' own words when they say it ("much better than at the time of the last
+            # inspection"), with each inspection's grade. Of 17 such training questions the grades
+            # alone were right for none, the reader's words for 15.
+            answered, answers = self.read(asked.store, query, asked.scope, asked.top_k)
             if answered:
-                return Reply(question, True, (time.perf_counter() - began) * 1000, answers, table=tuple(table),
-                             searched_for=query.searched_for)
-        if table is not None:
-            answers = tuple(row.answer for row in table if row.answer)
-            return Reply(question, bool(answers), (time.perf_counter() - began) * 1000, answers[:top_k],
-                         table=tuple(table), reason=None if answers else "grade_not_given")
-        front_page = self.front_page(store, query, scope, top_k)
-        if front_page:
-            return Reply(question, True, (time.perf_counter() - began) * 1000, front_page)
-        structured = self.structure.inspectors(store, query, scope) or self.structure.spelt_out(
-            store, query, scope) or self.structure.must_improve(store, query, scope, without_scope(query.asked, scope),
-                                                                top_k)
-        if structured and structured[0].score >= self.settings.threshold:
-            return Reply(question, True, (time.perf_counter() - began) * 1000, structured,
-                         searched_for=query.searched_for)
-        missing = self.ungraded(store, query, scope)
-        if missing:
-            # The inspections asked about give no such grade: not found, with why, and the grades
-            # they do give as the closest passages.
-            closest = [judgement_table(store.document(row.doc_id), 0.0) for row in missing]
-            return Reply(question, False, (time.perf_counter() - began) * 1000,
-                         closest=tuple(answer for answer in closest if answer)[:top_k], table=tuple(missing),
-                         reason="grade_not_given")
-        answered, answers = self.read(store, query, scope, top_k)
-        took_ms = (time.perf_counter() - began) * 1000
+                return Reply(asked.question, True, 0.0, answers, table=tuple(table), searched_for=query.searched_for)
+        answers = tuple(row.answer for row in table if row.answer)
+        return Reply(asked.question, bool(answers), 0.0, answers[:asked.top_k], table=tuple(table),
+                     reason=None if answers else "grade_not_given")
+
+    def _front_page(self, asked: Asked) -> Reply | None:
+        answers = self.front_page(asked.store, asked.query, asked.scope, asked.top_k)
+        return Reply(asked.question, True, 0.0, answers) if answers else None
+
+    def _structure(self, asked: Asked) -> Reply | None:
+        """Who carried out a visit, what initials stand for, what must improve (qa.from_lists)."""
+        store, query, scope = asked.store, asked.query, asked.scope
+        answers = self.structure.inspectors(store, query, scope) or self.structure.spelt_out(
+            store, query, scope) or self.structure.must_improve(store, query, scope,
+                                                                without_scope(query.asked, scope), asked.top_k)
+        if not answers or answers[0].score < self.settings.threshold:
+            return None
+        return Reply(asked.question, True, 0.0, answers, searched_for=query.searched_for)
+
+    def _ungraded(self, asked: Asked) -> Reply | None:
+        """The inspections asked about give no such grade: not found, with why, and the grades they
+        do give as the closest passages."""
+        missing = self.ungraded(asked.store, asked.query, asked.scope)
+        if not missing:
+            return None
+        closest = [judgement_table(asked.store.document(row.doc_id), 0.0) for row in missing]
+        return Reply(asked.question, False, 0.0, closest=tuple(answer for answer in closest if answer)[:asked.top_k],
+                     table=tuple(missing), reason="grade_not_given")
+
+    def _reader(self, asked: Asked) -> Reply:
+        """The span reader's answers from the best passages in scope, or not found with them as the
+        closest passages."""
+        query, scope = asked.query, asked.scope
+        answered, answers = self.read(asked.store, query, scope, asked.top_k)
         if answered:
-            return Reply(question, True, took_ms, answers, searched_for=query.searched_for)
+            return Reply(asked.question, True, 0.0, answers, searched_for=query.searched_for)
         empty = scope.doc_ids is not None and not scope.doc_ids  # the filters leave no report
-        return Reply(question, False, took_ms, (), answers, searched_for=query.searched_for,
+        return Reply(asked.question, False, 0.0, (), answers, searched_for=query.searched_for,
                      reason="nothing_in_scope" if empty else "not_in_reports")
 
     def read(self, store: Store, query: Query, scope: Scope, top_k: int) -> tuple[bool, tuple[Answer, ...]]:
