@@ -21,7 +21,8 @@ import numpy as np
 from qa.acronyms import expansion
 from qa.embed import Embedder
 from qa.errors import ConfigError
-from qa.filters import Scope, authority_of, distinct
+from qa.filters import Scope, distinct
+from qa.history import reports_of
 from qa.query import Query
 from qa.read import SCORER, cite
 from qa.sections import Item, improvements, inspectors
@@ -69,18 +70,12 @@ def reports_asked(store: Store, query: Query, scope: Scope) -> list[Document]:
     named = [d for d in chosen if d.kind in query.kinds]
     chosen = named if query.kinds else [d for d in chosen if d.kind != SEND]
     # "the November 2023 focused visit": the visit of that month (published in that month or later).
-    chosen = [d for d in chosen if months_of(d) & set(query.months)] or chosen
+    chosen = [d for d in chosen if d.months & set(query.months)] or chosen
     if query.present and not scope.by_year:
         inspected = [d.date for d in chosen if d.kind == "inspection" and d.date]
         if inspected:
             chosen = [d for d in chosen if (d.date or "") >= max(inspected)]
     return sorted(chosen, key=lambda d: d.date or "", reverse=True)
-
-
-def months_of(document: Document) -> set[tuple[int, int]]:
-    """(year, month) of a report's publication and of its inspection or visit."""
-    dates = [document.date, document.meta.get("inspection_start"), document.meta.get("inspection_end")]
-    return {(int(value[:4]), int(value[5:7])) for value in dates if value and len(value) >= 7}
 
 
 def _whole_list_report(reports: list[Document], query: Query) -> Document:
@@ -138,10 +133,10 @@ class StructureAnswers:
         (initials keep their meaning: "LEAP" is spelt out in 2014 only)."""
         if not query.initials or scope.doc_ids is None:
             return ()
-        chosen = [store.document(doc_id) for doc_id in scope.doc_ids]
+        chosen = distinct(store.document(doc_id) for doc_id in scope.doc_ids)
         if scope.latest and query.authorities:
-            chosen = [e.document for e in store.entries.values() if authority_of(e.document) in query.authorities]
-        reports = sorted(distinct(chosen), key=lambda d: d.date or "", reverse=True)
+            chosen = [document for key in query.authorities for document in reports_of(store, key)]
+        reports = sorted(chosen, key=lambda d: d.date or "", reverse=True)
         for document in reports:
             found = expansion(document, query.initials)
             if found:

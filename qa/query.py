@@ -50,7 +50,7 @@ _LIST = re.compile(r"\b(?:needs?|needed|must|should|has|have|had) (?:to )?(?:do 
 # to work on?", "What were the recommendations of the 2016 inspection?".
 _MUST_IMPROVE = re.compile(
     r"\b(?:needs?|needed|must|should|has to|have to|had to|asked|asks?|told|tells?|wants?|wanted|requires?|"
-    r"required|recommend(?:s|ed)?)\b[^?.;]{0,60}?\b(?:improve|improving|do better|doing better|work on|sort out|fix|"
+    r"required)\b[^?.;]{0,60}?\b(?:improve|improving|do better|doing better|work on|sort out|fix|"
     r"tackle|do about|do for|do following|to do|to change)\b|\bwant(?:s|ed)?\b[^?.;]{0,60}?\bimproved\b|"
     r"\brecommend(?:s|ed)?\b|"
     r"\bimprovements? (?:did|does|do)\b[^?]{0,80}\b(?:ask|call)(?:s|ed)? for\b|"
@@ -205,20 +205,21 @@ def understand(question: str, history: Sequence[str] = (), known: Iterable[str] 
     listed = listing(asked, named.mentions, improving)
     asked = glossary.expand(asked)
     mentions = named.mentions
+    judgement = judgement_asked(asked)
     return Query(text=question, context=context, asked=asked, corrections=tuple(corrections.items()),
                  could_mean=named.could_mean,
                  authorities=tuple(key for key in named.keys if key in known), mentions=mentions,
                  absent=tuple(key for key in named.keys if key not in known),
                  # "What did Sandwell need to improve after the March 2021 focused visit?" names the visit.
                  years=years_named(text, measured_from=not improving), months=months_named(text),
-                 kinds=kinds_named(text), judgement=judgement_asked(asked) or judgement_followed(asked, context),
+                 kinds=kinds_named(text), judgement=judgement or judgement_followed(asked, context),
                  current=bool(_CURRENT.search(asked)), past=bool(_PAST.search(" ".join([asked, *context]))),
                  listing=listed, must_improve=improving,
                  inspectors=bool(_INSPECTORS.search(asked)), fact=bool(_FACT.search(asked)),
                  wants=wanted(asked), initials=initials_asked(asked),
                  many=bool(_MANY.search(asked)), grades=grades_named(asked),
                  since=year_measured_from(text), change=change_asked(asked, mentions),
-                 grade_named=judgement_asked(asked) is not None or area_named(asked) == "overall_effectiveness")
+                 grade_named=judgement is not None or area_named(asked) == "overall_effectiveness")
 
 
 def judgement_followed(question: str, context: Sequence[str]) -> str | None:

@@ -92,7 +92,7 @@ def _improvements(document: Document) -> tuple[Item, ...]:
     for heading, paragraph in enumerate(paragraphs):
         lines = text[paragraph.start:paragraph.end].split("\n")
         if len(lines[0]) < 100 and _IMPROVE.match(lines[0]) and (
-                paragraph.kind == "heading" or _only_headings(text, paragraph)) or (
+                paragraph.kind == "heading" or _only_headings(lines)) or (
                 # The heading run into the end of the paragraph before the list ("... whom they can
                 # relate to. What needs to improve?1"), as some 2026 reports' text has it.
                 _IMPROVE_AT_END.search(text, paragraph.start, paragraph.end)
@@ -103,9 +103,8 @@ def _improvements(document: Document) -> tuple[Item, ...]:
     return ()
 
 
-def _only_headings(text: str, paragraph: Paragraph) -> bool:
-    """A text paragraph that is nothing but a heading (written twice, or ending with ":")."""
-    lines = text[paragraph.start:paragraph.end].split("\n")
+def _only_headings(lines: list[str]) -> bool:
+    """A text paragraph (its `lines`) that is nothing but a heading (written twice, or ending with ":")."""
     return len(set(lines)) == 1 or (len(lines) == 1 and lines[0].endswith(":"))
 
 

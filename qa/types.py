@@ -38,8 +38,17 @@ class Document:
     @property
     def years(self) -> set[int]:
         """Years the report belongs to: of its publication and of its inspection or visit."""
-        dates = [self.date, self.meta.get("inspection_start"), self.meta.get("inspection_end")]
-        return {int(value[:4]) for value in dates if value}
+        return {int(value[:4]) for value in self._dates}
+
+    @property
+    def months(self) -> set[tuple[int, int]]:
+        """(year, month) of its publication and of its inspection or visit."""
+        return {(int(value[:4]), int(value[5:7])) for value in self._dates if len(value) >= 7}
+
+    @property
+    def _dates(self) -> list[str]:
+        return [value for value in (self.date, self.meta.get("inspection_start"), self.meta.get("inspection_end"))
+                if value]
 
     def reference(self, paragraph: int | None = None) -> str:
         """How a citation names the report: "Worcestershire, inspection published 14 July 2023, paragraph 10"."""
@@ -179,6 +188,7 @@ class Reply:
             "answers": [answer.to_dict() for answer in self.answers],
             "closest": [answer.to_dict() for answer in self.closest],
             "table": None if self.table is None else [row.to_dict() for row in self.table],
+            "from_table": self.table is not None and self.from_table,
             "searched_for": self.searched_for,
             "could_mean": list(self.could_mean),
             "reason": None if self.reason is None else {"code": self.reason, "message": REASONS[self.reason]},

@@ -103,7 +103,7 @@ def test_a_change_asked_without_naming_a_grade_is_answered_in_the_reports_words_
     reply = research_qa.ask("Has Sunderland improved since its last inspection?")
     assert [(row.date, row.grade) for row in reply.table] == [("2025-03-11", "outstanding"),
                                                               ("2021-08-20", "outstanding")]
-    assert reply.answered and not reply.from_table
+    assert reply.answered and not reply.from_table and reply.to_dict()["from_table"] is False
     assert reply.answers[0].citation.date == "2025-03-11" and "improvement" in reply.answers[0].text
     for answer in reply.answers:
         _exact(research_qa, answer)

@@ -41,6 +41,8 @@ _REPLY = {
                                  "`answers` holds the first top_k rows' answers, or for one authority's "
                                  "change asked without naming a grade the reports' own words about it. "
                                  "Null otherwise."},
+        "from_table": {"type": "boolean", "description": "Whether `answers` are the table's rows' answers "
+                                                          "(false without a table, or for the reports' words)."},
         "searched_for": {**_NULLABLE_STRING,
                          "description": "The question as searched for, when misspelt words of it were corrected."},
         "could_mean": {"type": "array", "items": {"type": "string"},

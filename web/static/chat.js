@@ -70,13 +70,6 @@ function answerCard(answer, kind, asked) {
   return card;
 }
 
-// Whether a reply's answers are its table's rows' (else they are the reports' words beside it).
-function fromTable(reply) {
-  return reply.answers.every((answer) => reply.table.some((row) => row.answer
-    && row.answer.citation.doc_id === answer.citation.doc_id
-    && row.answer.citation.doc_start === answer.citation.doc_start));
-}
-
 // A question about many reports: one row per report, the answer's grade linked to its row.
 function tableOf(reply) {
   const rows = reply.table;
@@ -123,7 +116,7 @@ function showReply(turn, reply, asked) {
     return;
   }
   if (reply.table) {
-    if (reply.answered && !fromTable(reply)) {
+    if (reply.answered && !reply.from_table) {
       // A change in the reports' own words, then each inspection's grade.
       const list = element("ol", "answers");
       reply.answers.forEach((answer) => list.append(answerCard(answer, "found", asked)));
