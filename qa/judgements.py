@@ -15,7 +15,7 @@ _ASKS_GRADE = re.compile(r"\b(?:grades?|graded|judgements?|judged|rated|ratings?
 _NOT_THE_FIVE = re.compile(r"\bLSCB\b|\bsafeguarding (?:children )?board\b|\badoption\b|\bprivate(?:ly)? fost|"
                            r"^\s*why\b", re.IGNORECASE)
 _AREAS = [
-    ("care_leavers", re.compile(r"\bcare leavers?\b|\bleaving care\b", re.IGNORECASE)),
+    ("care_leavers", re.compile(r"\bcare leavers?\b|\bleavers\b|\bleaving care\b", re.IGNORECASE)),
     ("children_in_care", re.compile(r"\b(?:children )?in care\b|\blooked[- ]after\b", re.IGNORECASE)),
     ("help_and_protection", re.compile(r"\bhelp and protection\b|\bneed help\b|\bprotection\b", re.IGNORECASE)),
     ("impact_of_leaders", re.compile(r"\bleaders?\b|\bleadership\b|\bmanagement\b", re.IGNORECASE)),

@@ -247,7 +247,7 @@ class QA:
         if scope.latest:
             inspections = [d for d in chosen if d.kind == "inspection" and d.date]
             chosen = [max(inspections, key=lambda d: d.date)] if inspections else []
-        return tuple(cite(document, index, start, end, self.reader.scorer.front_page)
+        return tuple(cite(document, index, start, end, self.reader.scorer.front_page(query.judgement))
                      for document, index, start, end in grade_citations(chosen, query.judgement, scope.years, top_k))
 
     @staticmethod
@@ -269,11 +269,13 @@ class QA:
         authority's inspections, as one cited row per inspection; None for any other question."""
         named = {authorities.canonical(filters.authority)} if filters.authority else set(query.authorities)
         documents = [entry.document for entry in store.entries.values() if filters.matches(entry.document)]
-        score = self.reader.scorer.front_page
+        scorer = self.reader.scorer
         if query.many and not named and query.judgement in JUDGEMENTS:
-            return across_authorities(documents, query.judgement, query.grades, query.years, score)
+            return across_authorities(documents, query.judgement, query.grades, query.years,
+                                      scorer.front_page(query.judgement))
         if query.change and len(named) == 1:
-            return over_time([d for d in documents if authority_of(d) in named], query.change, query.since, score)
+            return over_time([d for d in documents if authority_of(d) in named], query.change, query.since,
+                             scorer.front_page(query.change))
         return None
 
     @staticmethod

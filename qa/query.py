@@ -205,7 +205,10 @@ def understand(question: str, history: Sequence[str] = (), known: Iterable[str] 
     listed = listing(asked, named.mentions, improving)
     asked = glossary.expand(asked)
     mentions = named.mentions
-    judgement = judgement_asked(asked)
+    wants, many = wanted(asked), bool(_MANY.search(asked))
+    # A figure asked of one authority is never a grade, whatever judgement it mentions ("How much did
+    # Sunderland invest after the inadequate judgement?"); of many, it counts grades (a table).
+    judgement = judgement_asked(asked) if many or not wants else None
     return Query(text=question, context=context, asked=asked, corrections=tuple(corrections.items()),
                  could_mean=named.could_mean,
                  authorities=tuple(key for key in named.keys if key in known), mentions=mentions,
@@ -216,8 +219,8 @@ def understand(question: str, history: Sequence[str] = (), known: Iterable[str] 
                  current=bool(_CURRENT.search(asked)), past=bool(_PAST.search(" ".join([asked, *context]))),
                  listing=listed, must_improve=improving,
                  inspectors=bool(_INSPECTORS.search(asked)), fact=bool(_FACT.search(asked)),
-                 wants=wanted(asked), initials=initials_asked(asked),
-                 many=bool(_MANY.search(asked)), grades=grades_named(asked),
+                 wants=wants, initials=initials_asked(asked),
+                 many=many, grades=grades_named(asked),
                  since=year_measured_from(text), change=change_asked(asked, mentions),
                  grade_named=judgement is not None or area_named(asked) == "overall_effectiveness")
 

@@ -40,6 +40,10 @@ _FIGURE = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|
                      r"fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|half|quarter|third|thirds|"
                      r"per ?cent|percent|dozen)\b", re.IGNORECASE)
 CALIBRATION = ("logit", "shortfall", "lead")
+# Front-page answers are measured in two groups: the overall effectiveness grade, which a question
+# gets when it asks for a grade without naming one ("How was Walsall rated?") and so is sometimes
+# not what was meant, and the rest, each asked by name (a judgement, the lead inspector, the dates).
+FRONT_PAGE = ("overall", "named")
 # A span whose margin over "no answer" is under this is rarely right: of the held-out training
 # questions' best spans (8 passages read), 1.4% of the right ones and 72% of the unanswerable.
 # How far a span falls below it is a calibration input (chosen out of fold with
@@ -72,8 +76,8 @@ class Scorer:
     bias: float
     calibration: np.ndarray  # over CALIBRATION
     calibration_bias: float
-    # The measured share of front-page answers (grades, lead inspector, dates) that are right.
-    front_page: float
+    # The measured share of front-page answers that are right, by FRONT_PAGE group.
+    front_pages: dict[str, float]
 
     @classmethod
     def load(cls, path: Path = SCORER) -> Scorer:
@@ -82,9 +86,15 @@ class Scorer:
             return cls(np.array([data["weights"][name] for name in FEATURES], dtype=np.float64),
                        float(data["bias"]),
                        np.array([data["calibration"][name] for name in CALIBRATION], dtype=np.float64),
-                       float(data["calibration_bias"]), float(data["front_page"]))
+                       float(data["calibration_bias"]),
+                       {group: float(data["front_page"][group]) for group in FRONT_PAGE})
         except (OSError, ValueError, KeyError, TypeError) as error:
             raise ConfigError(f"cannot read the answer scorer {path}: {error}") from None
+
+    def front_page(self, judgement: str) -> float:
+        """The chance that a front-page answer for `judgement` (a grade, "lead_inspector",
+        "inspection_dates") is right."""
+        return self.front_pages[front_page_group(judgement)]
 
     def logits(self, features: np.ndarray) -> np.ndarray:
         return features @ self.weights + self.bias
@@ -94,6 +104,10 @@ class Scorer:
         feature that is not a number, from vectors damaged on disk, gives no chance)."""
         rows = calibration_rows(self.logits(features), features)
         return np.nan_to_num(1.0 / (1.0 + np.exp(-(rows @ self.calibration + self.calibration_bias))), nan=0.0)
+
+
+def front_page_group(judgement: str) -> str:
+    return "overall" if judgement == "overall_effectiveness" else "named"
 
 
 def calibration_rows(logits: np.ndarray, features: np.ndarray) -> np.ndarray:

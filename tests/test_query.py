@@ -87,6 +87,17 @@ def test_a_question_says_when_it_wants_a_sum_of_money_or_another_figure():
     assert understand("Who is the director of children's services in Kirklees?", (), KNOWN).wants is None
 
 
+def test_a_figure_asked_of_one_authority_is_never_a_grade_but_one_asked_of_many_counts_grades():
+    money = understand("How much did Kirklees invest after the 2015 inadequate judgement?", (), KNOWN)
+    assert money.wants == "money" and money.judgement is None
+    many = understand("How many councils were rated inadequate in 2023?", (), KNOWN)
+    assert many.judgement == "overall_effectiveness"
+
+
+def test_leavers_alone_are_care_leavers():
+    assert understand("kirklees leavers grade 2014", (), KNOWN).judgement == "care_leavers"
+
+
 def test_a_follow_up_after_a_grade_asks_the_grade_of_the_area_it_names():
     earlier = "What grade did children in care get in Kirklees's 2026 Ofsted inspection?"
     assert understand("And care leavers?", [earlier], KNOWN).judgement == "care_leavers"

@@ -7,7 +7,7 @@ import pytest
 
 from qa.config import Settings
 from qa.errors import ConfigError
-from qa.read import CALIBRATION, FEATURES, SCORER, Scorer, calibration_rows
+from qa.read import CALIBRATION, FEATURES, FRONT_PAGE, SCORER, Scorer, calibration_rows
 
 
 def test_the_shipped_scorer_and_the_default_threshold_agree():
@@ -15,7 +15,7 @@ def test_the_shipped_scorer_and_the_default_threshold_agree():
     assert set(data["weights"]) == set(FEATURES) and set(data["calibration"]) == set(CALIBRATION)
     assert Settings().threshold == data["threshold"]
     assert data["out_of_fold"]["false_abstain"] <= 0.05
-    assert 0.0 < data["front_page"] <= 1.0
+    assert set(data["front_page"]) == set(FRONT_PAGE) and all(0.0 < p <= 1.0 for p in data["front_page"].values())
 
 
 def _row(**values):
@@ -66,3 +66,10 @@ def test_the_scores_of_answers_from_lists_are_measured_shares_and_an_item_model(
     broken = SCORER.parent / "missing.json"
     with pytest.raises(ConfigError):
         ListScores.load(broken)
+
+
+def test_a_front_page_answer_scores_the_measured_share_of_its_group():
+    data = json.loads(SCORER.read_text())["front_page"]
+    scorer = Scorer.load()
+    assert scorer.front_page("overall_effectiveness") == data["overall"]
+    assert scorer.front_page("care_leavers") == scorer.front_page("lead_inspector") == data["named"]

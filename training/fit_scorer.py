@@ -53,7 +53,16 @@ from qa.evaluate import (  # noqa: E402
 from qa.filters import without_scope  # noqa: E402
 from qa.noise import noisy  # noqa: E402
 from qa.pipeline import QA  # noqa: E402
-from qa.read import CALIBRATION, FEATURES, LEAST_SIMILARITY, SCORER, Scorer, calibration_rows  # noqa: E402
+from qa.read import (  # noqa: E402
+    CALIBRATION,
+    FEATURES,
+    FRONT_PAGE,
+    LEAST_SIMILARITY,
+    SCORER,
+    Scorer,
+    calibration_rows,
+    front_page_group,
+)
 
 FOLDS = 5
 MAX_FALSE_ABSTAIN = 0.05
@@ -61,7 +70,7 @@ MAX_FALSE_ABSTAIN = 0.05
 
 def collect(qa: QA, items: list[dict]) -> tuple[list[dict], list[bool]]:
     """Per question answered by the reader: its span features and labels; and for each question
-    answered from a front page, whether that answer was right."""
+    answered from a front page, its FRONT_PAGE group and whether that answer was right."""
     store, rows, front_page = qa.store, [], []
     reports = Reports(entry.document for entry in store.entries.values())
     began = time.time()
@@ -76,9 +85,9 @@ def collect(qa: QA, items: list[dict]) -> tuple[list[dict], list[bool]]:
         answers = qa.front_page(store, query, scope, 1)
         if answers:
             # The value as printed: right when it is the gold value, or cited where the evidence is.
-            front_page.append(not unanswerable and (
+            front_page.append((front_page_group(query.judgement), not unanswerable and (
                 holds_evidence(answers[0], item.get("evidence") or "")
-                or any(fold(answers[0].text) == fold(gold) for gold in item["answers"])))
+                or any(fold(answers[0].text) == fold(gold) for gold in item["answers"]))))
             continue
         _, _, passages = qa.search(store, query, scope)
         candidates = qa.reader.candidates(store, query, passages)
@@ -102,12 +111,21 @@ def collect(qa: QA, items: list[dict]) -> tuple[list[dict], list[bool]]:
     return rows, front_page
 
 
+def front_page_shares(results: list[tuple[str, bool]]) -> dict[str, float]:
+    """The chance that a front-page answer of each FRONT_PAGE group is right: (right + 1) / (asked + 2)."""
+    shares = {}
+    for group in FRONT_PAGE:
+        right = [ok for name, ok in results if name == group]
+        shares[group] = round((sum(right) + 1) / (len(right) + 2), 4)
+    return shares
+
+
 def said_wrong(candidates: list, wrong: list[dict]) -> list:
     """The candidates that overlap an answer said to be wrong (same report, overlapping offsets)."""
     return [c for c in candidates if any(overlaps(c.document.doc_id, c.start, c.end, w) for w in wrong)]
 
 
-def fit(rows: list[dict], front_page: float) -> Scorer:
+def fit(rows: list[dict], front_page: dict[str, float]) -> Scorer:
     features = np.vstack([r["features"] for r in rows])
     labels = np.concatenate([r["labels"] for r in rows])
     ranking = LogisticRegression(C=1.0, max_iter=1000).fit(features, labels)
@@ -138,7 +156,7 @@ def records(scorer: Scorer, rows: list[dict]) -> list[dict]:
     return found
 
 
-def out_of_fold(rows: list[dict], front_page: float) -> list[dict]:
+def out_of_fold(rows: list[dict], front_page: dict[str, float]) -> list[dict]:
     authorities = sorted({r["authority"] for r in rows})
     fold_of = {name: i % FOLDS for i, name in enumerate(np.random.default_rng(13).permutation(authorities))}
     found: list[dict] = []
@@ -172,13 +190,14 @@ def main() -> None:
         rows, front_page = collect(QA(settings), items)
         if args.cache:
             args.cache.write_bytes(pickle.dumps((rows, front_page)))
-    front_page_right = round(float(np.mean(front_page)), 3) if front_page else 0.9
+    front_page_right = front_page_shares(front_page)
     similarities = [r["features"][r["labels"], FEATURES.index("similarity")].max() for r in rows if r["labels"].any()]
     print(f"the least similar right passage: {min(similarities, default=0.0):.3f} "
           f"(qa.read.LEAST_SIMILARITY {LEAST_SIMILARITY})")
     print(f"{len(rows)} questions for the reader ({sum(r['unanswerable'] for r in rows)} unanswerable, "
           f"{sum(bool(r['labels'].any()) for r in rows)} with a right span among those read); "
-          f"{len(front_page)} answered from a front page, {front_page_right:.3f} of them right")
+          f"{len(front_page)} answered from a front page, right (rule of succession): "
+          + ", ".join(f"{group} {share:.3f}" for group, share in front_page_right.items()))
     found = out_of_fold(rows, front_page_right)
     answerable = [r for r in found if not r["unanswerable"]]
     print(f"out-of-fold right@1 {np.mean([r['candidate_right'] for r in answerable]):.3f}")
