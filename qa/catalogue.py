@@ -1,8 +1,10 @@
-"""The indexed reports as a researcher looks them up: filtered by authority, kind, year and overall
-grade, sorted by any column. The reports page and `GET /api/reports` share it."""
+"""The indexed reports as a researcher looks them up: filtered by authority, kind, year, overall
+grade and the day they arrived in the index, sorted by any column. The reports page and
+`GET /api/reports` share it."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from qa import authorities
@@ -18,6 +20,7 @@ SORTS = {
     "inspected": lambda e: e.document.meta.get("inspection_start") or "",
     "grade": lambda e: (_rank(e.document.meta.get("grades", {}).get("overall_effectiveness")), e.document.date or ""),
     "title": lambda e: e.document.title.lower(),
+    "arrived": lambda e: e.indexed_at,
 }
 
 
@@ -33,13 +36,14 @@ class Selection:
     kind: str | None = None
     year: int | None = None
     grade: str | None = None
+    since: dt.date | None = None  # arrived in the index on or after this day (UTC)
     sort: str = "date"
     descending: bool = True
 
     @classmethod
     def from_args(cls, args) -> Selection:
-        """From a query string (authority, kind, year, grade, sort, order=asc|desc); a bad value is
-        a FilterError that says which."""
+        """From a query string (authority, kind, year, grade, since, sort, order=asc|desc); a bad
+        value is a FilterError that says which."""
         values = {name: (args.get(name) or "").strip() or None for name in ("authority", "kind", "year", "grade")}
         if values["kind"] is not None and values["kind"] not in KINDS:
             raise FilterError(f"'kind' must be one of {', '.join(KINDS)}")
@@ -48,13 +52,18 @@ class Selection:
         year = values.pop("year")
         if year is not None and not (year.isascii() and year.isdigit() and len(year) == 4):
             raise FilterError("'year' must be a year, e.g. 2024")
+        since = (args.get("since") or "").strip() or None
+        try:
+            since = dt.date.fromisoformat(since) if since else None
+        except ValueError:
+            raise FilterError("'since' must be a day as YYYY-MM-DD, e.g. 2026-11-30") from None
         sort = args.get("sort") or "date"
         if sort not in SORTS:
             raise FilterError(f"'sort' must be one of {', '.join(SORTS)}")
-        order = args.get("order") or ("desc" if sort in ("date", "inspected") else "asc")
+        order = args.get("order") or ("desc" if sort in ("date", "inspected", "arrived") else "asc")
         if order not in ("asc", "desc"):
             raise FilterError("'order' must be asc or desc")
-        return cls(**values, year=int(year) if year else None, sort=sort, descending=order == "desc")
+        return cls(**values, year=int(year) if year else None, since=since, sort=sort, descending=order == "desc")
 
     def select(self, store: Store) -> list[Entry]:
         key = authorities.canonical(self.authority) if self.authority else None
@@ -62,6 +71,7 @@ class Selection:
                   if (key is None or authority_of(entry.document) == key)
                   and (self.kind is None or entry.document.kind == self.kind)
                   and (self.year is None or self.year in entry.document.years)
+                  and (self.since is None or entry.indexed_at[:10] >= self.since.isoformat())
                   and (self.grade is None
                        or entry.document.meta.get("grades", {}).get("overall_effectiveness") == self.grade)]
         return sorted(chosen, key=SORTS[self.sort], reverse=self.descending)
@@ -69,5 +79,6 @@ class Selection:
     def query(self, **changes) -> dict:
         """The selection as query-string values, with `changes`: for links that re-sort or page."""
         values = {"authority": self.authority, "kind": self.kind, "year": self.year, "grade": self.grade,
-                  "sort": self.sort, "order": "desc" if self.descending else "asc"} | changes
+                  "since": self.since.isoformat() if self.since else None, "sort": self.sort,
+                  "order": "desc" if self.descending else "asc"} | changes
         return {name: value for name, value in values.items() if value is not None}

@@ -38,6 +38,12 @@ def reports_of(store: Store, key: str) -> list[Document]:
     return sorted(distinct(chosen), key=lambda d: (d.date or "", d.doc_id))
 
 
+def latest_arrival(store: Store, key: str) -> str | None:
+    """When the authority's most recently indexed report arrived in the index (UTC, ISO 8601)."""
+    times = [e.indexed_at for e in store.entries.values() if key and authority_of(e.document) == key]
+    return max(times, default=None)
+
+
 def summary(key: str, documents: list[Document]) -> dict:
     """An authority in a list: its name, how many reports, its latest inspection and grades."""
     inspections = [d for d in documents if d.kind == "inspection" and d.date]

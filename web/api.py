@@ -160,10 +160,11 @@ def authorities():
 @blueprint.get("/authorities/<name>")
 def authority(name: str):
     key = histories.key_of(name)
-    documents = histories.reports_of(_qa().store, key)
+    store = _qa().store
+    documents = histories.reports_of(store, key)
     if not documents:
         raise APIError(404, "not_found", f"no reports about an authority called {name!r}")
-    return jsonify(histories.history(key, documents))
+    return jsonify(histories.history(key, documents) | {"latest_arrival": histories.latest_arrival(store, key)})
 
 
 @blueprint.post("/feedback")
@@ -237,9 +238,11 @@ def delete(doc_id: str):
 def health():
     qa = _qa()
     store = qa.store
+    schedule = current_app.extensions.get("fetch")
     return jsonify(status="ok" if store.damaged is None else "degraded", documents=len(store.entries),
                    chunks=store.chunk_count, model=qa.settings.model, built_at=store.built_at,
-                   refreshing=qa.refreshing, damaged=store.damaged)
+                   refreshing=qa.refreshing, damaged=store.damaged,
+                   fetch=schedule.status() if schedule is not None else None)
 
 
 @blueprint.get("/openapi.json")

@@ -3,6 +3,8 @@ and one report with its cited span highlighted. Report text is rendered as text 
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Blueprint, abort, current_app, render_template, request
 
 from qa import history as histories
@@ -39,7 +41,9 @@ def reports():
     page = min(page, pages)
     shown = chosen[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
     years = sorted({year for entry in _store().entries.values() for year in entry.document.years}, reverse=True)
+    week_ago = (dt.datetime.now(dt.timezone.utc).date() - dt.timedelta(days=7)).isoformat()
     return render_template("reports.html", entries=shown, total=len(chosen), selection=selection, page=page,
+                           week_ago=week_ago,
                            pages=pages, kinds=KINDS, grades=GRADES, years=years, judgements=JUDGEMENTS,
                            authorities=_authority_names(), slug_of=lambda d: histories.slug(authority_of(d)),
                            name_of=lambda d: histories.name_of(authority_of(d), [d]))
@@ -59,7 +63,7 @@ def authority(name: str):
     documents = histories.reports_of(store, key)
     if not documents:
         abort(404, description=f"no reports about an authority called {name!r}")
-    found = histories.history(key, documents)
+    found = histories.history(key, documents) | {"latest_arrival": histories.latest_arrival(store, key)}
     inspections = [report for report in found["history"] if report["kind"] == "inspection" and report["date"]]
     chart = grades_chart([(report["date"], {name: value["grade"] for name, value in report["grades"].items()})
                           for report in inspections], JUDGEMENTS)
