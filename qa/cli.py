@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import logging
 import sys
@@ -91,10 +92,24 @@ def _parser() -> argparse.ArgumentParser:
                           "feedback.sqlite3 beside the index)")
     feedback.set_defaults(run=_feedback)
 
+    fetch = commands.add_parser("fetch", parents=[common],
+                                help="download new reports from Ofsted's reports site into the corpus and index them")
+    fetch.add_argument("--since", metavar="YYYY-MM-DD",
+                       help="reports published on or after this day (default: the newest report indexed)")
+    fetch.add_argument("--kinds", nargs="+", metavar="KIND", choices=sorted(FETCH_KINDS),
+                       help="inspection, focused-visit, monitoring-visit, send (default: all four)")
+    fetch.add_argument("--authority", help="only this local authority's reports")
+    fetch.add_argument("--dry-run", action="store_true", help="list what is new; download nothing")
+    fetch.add_argument("--json", action="store_true", help="print what was done as JSON")
+    fetch.set_defaults(run=_fetch)
+
     serve = commands.add_parser("serve", parents=[common], help="start the web chat and JSON API")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=5000, help="port (default 5000)")
     serve.add_argument("--threads", type=int, default=8, help="request threads (default 8)")
+    serve.add_argument("--fetch-every", type=_interval, metavar="INTERVAL",
+                       help="also fetch new reports from Ofsted's site at start and then every INTERVAL "
+                            "(e.g. 24h; at least 10m), as `qa fetch` does (default: off)")
     serve.set_defaults(run=_serve)
 
     score = commands.add_parser("eval", parents=[common], help="score against a question file")
@@ -231,6 +246,49 @@ def _loads(qa: QA) -> bool:
     return True
 
 
+# `qa fetch --kinds` names, and the kinds of report they stand for.
+FETCH_KINDS = {"inspection": "inspection", "focused-visit": "focused visit", "monitoring-visit": "monitoring visit",
+               "send": "send inspection"}
+
+
+def _fetch(qa: QA, args) -> int:
+    from qa.fetch import describe, fetch
+
+    since = _day(args.since, "--since") if args.since else None
+    result = fetch(qa, since, [FETCH_KINDS[kind] for kind in args.kinds or FETCH_KINDS], args.authority,
+                   args.dry_run, say=lambda line: print(line, file=sys.stderr, flush=True))
+    if args.json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    elif args.dry_run:
+        for publication in result.listed:
+            print(f"{publication.provider.name}, {publication.label} published {publication.published.isoformat()}: "
+                  f"{publication.url}")
+    else:
+        for line in describe(result, qa):
+            print(line)
+        if result.refresh is not None:
+            print(result.refresh.describe())
+        elif not result.fetched:
+            print("nothing new")
+    return 0
+
+
+def _interval(text: str) -> float:
+    from qa.fetch import every
+
+    try:
+        return every(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _day(value: str, option: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise QAError(f"{option} must be a day as YYYY-MM-DD, got {value!r}") from None
+
+
 def _serve(qa: QA, args) -> int:
     from qa.runtime import return_large_blocks
     from qa.uploads import remove_stale_uploads
@@ -252,7 +310,14 @@ def _serve(qa: QA, args) -> int:
     qa.warm_up()
     if qa.settings.scan_seconds > 0:
         CorpusWatcher(qa, qa.settings.scan_seconds).start()
-    server = make_server(create_app(qa=qa), qa.settings, args.host, args.port, args.threads)
+    app = create_app(qa=qa)
+    if args.fetch_every:
+        from qa.fetch import Schedule
+
+        app.extensions["fetch"] = Schedule(qa, args.fetch_every).start()
+        print(f"fetching new reports from {qa.settings.ofsted_url} every {args.fetch_every / 3600:g} h",
+              file=sys.stderr)
+    server = make_server(app, qa.settings, args.host, args.port, args.threads)
     print(f"serving on http://{args.host}:{args.port}/ (Ctrl+C stops)", file=sys.stderr, flush=True)
     server.run()
     return 0

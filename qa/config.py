@@ -8,6 +8,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from qa.errors import ConfigError
+from qa.ofsted_site import DEFAULT_URL as DEFAULT_OFSTED_URL
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 # Names under which the default model is found in its PyPI package (and in qa/models/embedder).
@@ -52,6 +53,11 @@ class Settings:
     # The Ray cluster `qa index` reads and embeds reports on: HOST:PORT, ray://HOST:PORT, "auto" (the
     # one `ray start` made here) or "local" (a new one on this machine); empty: in this process.
     ray_address: str = ""
+    # Ofsted's reports site, which `qa fetch` lists new reports on (a mirror or a test server may
+    # stand in), the seconds between two of its requests, and how long one may take.
+    ofsted_url: str = DEFAULT_OFSTED_URL
+    fetch_delay: float = 1.0
+    fetch_timeout: float = 30.0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "corpus", Path(self.corpus))
@@ -72,6 +78,10 @@ class Settings:
             raise ConfigError(f"embedder must be one of {', '.join(EMBEDDERS)}, got {self.embedder!r}")
         if self.scan_seconds < 0:
             raise ConfigError("scan_seconds must not be negative (0 turns the scan off)")
+        if not self.ofsted_url.startswith(("http://", "https://")):
+            raise ConfigError(f"ofsted_url must be an http(s) address, got {self.ofsted_url!r}")
+        if self.fetch_delay < 0 or self.fetch_timeout <= 0:
+            raise ConfigError("fetch_delay must not be negative and fetch_timeout must be positive")
 
     @classmethod
     def load(cls, environ: Mapping[str, str] | None = None, **overrides) -> Settings:

@@ -20,7 +20,10 @@ from qa.types import Document, Paragraph
 
 SIDECAR_SUFFIX = ".meta.json"
 MAX_REPORT_BYTES = 64 * 1024 * 1024
-_SIDECAR_FIELDS = ("title", "date", "kind", "authority")
+_SIDECAR_FIELDS = ("title", "date", "kind", "authority", "url", "urn")
+# Sidecar fields kept in a document's meta: where the original is (Ofsted's file address) and
+# Ofsted's number of the authority.
+_SOURCE_FIELDS = ("url", "urn")
 
 
 def is_report(path: Path) -> bool:
@@ -109,7 +112,8 @@ def load_report(report: ReportFile, doc_id: str, source: str, timings: Timings |
         kind=given.get("kind") or found.kind,
         authority=given.get("authority") or found.authority,
         meta={key: value for key, value in found.to_dict().items()
-              if key not in ("authority", "kind", "published") and value},
+              if key not in ("authority", "kind", "published") and value}
+        | {key: given[key] for key in _SOURCE_FIELDS if key in given},
     )
 
 

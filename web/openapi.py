@@ -103,8 +103,10 @@ _SPAN = {"type": "object", "required": ["text", "doc_start", "doc_end", "paragra
                         "paragraph_number": {"type": ["integer", "null"]}, "grade": {"type": "string"}}}
 _HISTORY = {
     "allOf": [{"$ref": "#/components/schemas/Authority"}, {
-        "type": "object", "required": ["judgements", "history"],
+        "type": "object", "required": ["judgements", "history", "latest_arrival"],
         "properties": {"judgements": {"type": "object", "additionalProperties": {"type": "string"}},
+                       "latest_arrival": {**_NULLABLE_STRING, "description": "when the authority's most "
+                                          "recently indexed report arrived in the index (UTC)"},
                        "history": {"type": "array", "items": {
                            "type": "object",
                            "required": ["doc_id", "title", "kind", "date", "inspection_start", "inspection_end",
@@ -196,7 +198,12 @@ _HEALTH = {
                                   "complete index meanwhile"},
                    "damaged": {**_NULLABLE_STRING, "description": "Why the index was loaded from an earlier "
                                "generation than its current one (files truncated, changed or missing); null "
-                               "when it was not"}},
+                               "when it was not"},
+                   "fetch": {"type": ["object", "null"], "description": "`qa serve --fetch-every`: how often new "
+                             "reports are fetched from Ofsted's site, and the last run (null when off)",
+                             "properties": {"every_s": {"type": "number"}, "running": {"type": "boolean"},
+                                            "last": {"type": ["object", "null"]},
+                                            "next_at": _NULLABLE_STRING}}},
 }
 _ERROR = {
     "type": "object", "required": ["error"],
@@ -281,6 +288,8 @@ def document() -> dict:
                             _query("kind", {"type": "string", "enum": list(KINDS)}),
                             _query("year", {"type": "integer"}),
                             _query("grade", {"type": "string", "enum": list(GRADES)}, "overall effectiveness"),
+                            _query("since", {"type": "string", "format": "date"},
+                                   "arrived in the index on or after this day (YYYY-MM-DD, UTC)"),
                             _query("sort", {"type": "string", "enum": list(SORTS)}),
                             _query("order", {"type": "string", "enum": ["asc", "desc"]}),
                             _page("offset"), _page("limit")],
