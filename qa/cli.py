@@ -8,7 +8,6 @@ import json
 import logging
 import sys
 import textwrap
-import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -226,11 +225,13 @@ def _feedback(qa: QA, args) -> int:
     return 0
 
 
-def _refresh_in_background(qa: QA) -> None:
-    try:
-        print(f"refreshing from {qa.settings.corpus}/: {qa.refresh().describe()}", file=sys.stderr, flush=True)
-    except QAError as error:
-        print(f"error: the start-up refresh failed: {error}", file=sys.stderr, flush=True)
+def _report_refresh(qa: QA):
+    def report(outcome) -> None:
+        if isinstance(outcome, QAError):
+            print(f"error: the start-up refresh failed: {outcome}", file=sys.stderr, flush=True)
+        else:
+            print(f"refreshed from {qa.settings.corpus}/: {outcome.describe()}", file=sys.stderr, flush=True)
+    return report
 
 
 def _loads(qa: QA) -> bool:
@@ -302,11 +303,14 @@ def _serve(qa: QA, args) -> int:
     if qa.index_exists() and _loads(qa):
         # Answer from the index on disk at once; what changed in the corpus meanwhile is picked up
         # in the background (from the loaded index, not a second copy) and swapped in when ready.
-        threading.Thread(target=_refresh_in_background, args=(qa,), name="start-up-refresh", daemon=True).start()
+        qa.refresh_in_background(report=_report_refresh(qa))
     else:
+        # No index (or none that loads): build it in the background and serve at once; /api/health
+        # and the chat say how far it is, and answers start with its first saved part.
         _check_corpus(qa)
-        print(f"indexing {qa.settings.corpus}/ ...", file=sys.stderr)
-        print(qa.refresh(rebuild=qa.index_exists(), progress=sys.stderr.isatty()).describe(), file=sys.stderr)
+        print(f"building the index of {qa.settings.corpus}/ in the background (/api/health says how far it is)",
+              file=sys.stderr)
+        qa.refresh_in_background(rebuild=qa.index_exists(), report=_report_refresh(qa))
     qa.warm_up()
     if qa.settings.scan_seconds > 0:
         CorpusWatcher(qa, qa.settings.scan_seconds).start()

@@ -17,6 +17,10 @@ class IndexMissingError(QAError):
     """No index has been built at the configured location."""
 
 
+class IndexBuildingError(IndexMissingError):
+    """The first index is being built and none of it is saved yet."""
+
+
 class IndexMismatchError(QAError):
     """The index on disk was built with other settings than the current ones."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -16,14 +16,14 @@ from qa.chunk import Chunker, make_chunker
 from qa.cluster import RayIndexer
 from qa.config import Settings
 from qa.embed import Embedder, make_embedder
-from qa.errors import QuestionError
+from qa.errors import IndexBuildingError, IndexDamagedError, IndexMissingError, QAError, QuestionError
 from qa.filters import Filters, Scope, authority_of, without_scope
 from qa.filters import scope as filters_scope
 from qa.from_lists import ListScores, StructureAnswers
 from qa.judgements import grade_citations
 from qa.query import Query, understand
 from qa.read import LEAST_SIMILARITY, PassageReader, cite
-from qa.refresh import LocalIndexer, RefreshSummary, refresh
+from qa.refresh import LocalIndexer, Progress, RefreshSummary, refresh
 from qa.retrieve import query_vector, retrieve
 from qa.span_reader import span_model
 from qa.store import Store
@@ -44,6 +44,10 @@ class Asked:
     store: Store
 
 
+# A refresh saves the reports indexed so far as a generation after every this many.
+CHECKPOINT_REPORTS = 200
+
+
 class QA:
     """Answers questions from the index and keeps it up to date; safe to share between threads.
 
@@ -61,6 +65,7 @@ class QA:
         self._load_lock = threading.Lock()
         self._refreshes = 0
         self._count_lock = threading.Lock()
+        self.progress = Progress()  # of the latest refresh
 
     @property
     def refreshing(self) -> bool:
@@ -73,7 +78,14 @@ class QA:
         if self._store is None:
             with self._load_lock:
                 if self._store is None:
-                    self._store = Store.load(self.settings.index, self.settings.fingerprint())
+                    try:
+                        self._store = Store.load(self.settings.index, self.settings.fingerprint())
+                    except (IndexMissingError, IndexDamagedError):
+                        if not self.refreshing:
+                            raise
+                        raise IndexBuildingError(
+                            f"the index is being built: {self.progress.describe()}; answers start when the "
+                            f"first {CHECKPOINT_REPORTS} are indexed") from None
         return self._store
 
     def follow(self) -> bool:
@@ -93,13 +105,37 @@ class QA:
         """Load the models and the index now rather than on the first question."""
         self.embedder.encode(["warm up"])
         self.spans.best("warm up", "warm up")
-        _ = self.store.lexical
+        try:
+            _ = self.store.lexical
+        except IndexBuildingError:
+            pass  # the first index is being built; its search is built on its first question
 
     def index_exists(self) -> bool:
         return stores.exists(self.settings.index)
 
     def chunker(self) -> Chunker:
         return make_chunker(self.settings, self.embedder)
+
+    def refresh_in_background(self, rebuild: bool = False,
+                              report: Callable[[RefreshSummary | QAError], None] = lambda outcome: None
+                              ) -> threading.Thread:
+        """Refresh from the corpus in a thread, counted as running from now, so that /api/health and
+        questions see it at once; `report` gets what it did, or the error that stopped it."""
+        with self._count_lock:
+            self._refreshes += 1
+
+        def run() -> None:
+            try:
+                report(self._refresh(None, rebuild, False, None))
+            except QAError as error:
+                report(error)
+            finally:
+                with self._count_lock:
+                    self._refreshes -= 1
+
+        thread = threading.Thread(target=run, name="background-refresh", daemon=True)
+        thread.start()
+        return thread
 
     def refresh(self, paths: Sequence[Path] | None = None, rebuild: bool = False,
                 progress: bool = False, ray: str | None = None) -> RefreshSummary:
@@ -126,7 +162,12 @@ class QA:
             else:
                 store = Store.load(settings.index, settings.fingerprint())
             indexer = RayIndexer(settings, ray) if ray else LocalIndexer(self.chunker(), self.embedder)
-            summary = refresh(store, roots, settings.corpus, indexer, progress)
+            self.progress = Progress()
+            # Here (not on Ray, which starts once per call), the reports indexed so far are saved as a
+            # generation every CHECKPOINT_REPORTS, so that a refresh that is killed resumes from there
+            # and a first build is answered from before it ends.
+            summary = refresh(store, roots, settings.corpus, indexer, progress, self.progress,
+                              None if ray else self._checkpoint, CHECKPOINT_REPORTS)
             if summary.modified or rebuild or not stores.exists(settings.index):
                 store.fit_index()
                 with summary.timings.stage("write"):
@@ -138,6 +179,12 @@ class QA:
                 store.build_lexical_after(served)
             self._store = store
         return summary
+
+    def _checkpoint(self, partial: Store) -> None:
+        partial.fit_index()
+        partial.save(self.settings.index)
+        if self._store is None:
+            self._store = partial.copy()  # nothing to answer from yet: what is indexed so far
 
     def ask(self, question: str, history: Sequence[str] = (), top_k: int | None = None,
             filters: Filters | None = None) -> Reply:

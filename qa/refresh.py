@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -148,42 +149,105 @@ class _Placed:
     changed: bool
 
 
-def refresh(store: Store, roots: list[Path], corpus: Path, indexer: Indexer,
-            progress: bool = False) -> RefreshSummary:
+class Progress:
+    """How far a refresh has gone: the reports found, how many are settled (indexed, unchanged or
+    skipped) and how many of them a saved generation holds; read by /api/health and the chat while
+    it runs."""
+
+    def __init__(self) -> None:
+        self.start(0)
+
+    def start(self, total: int) -> None:
+        self.total, self.done, self.saved, self._worked = total, 0, 0, 0
+        self._began = time.monotonic()
+
+    def settle(self, indexed: bool = True) -> None:
+        """One more report settled; `indexed` False for one that cost no reading (unchanged)."""
+        self.done += 1
+        self._worked += indexed
+
+    @property
+    def eta_s(self) -> float | None:
+        """Seconds left at the pace of the reports indexed so far; None before the first."""
+        if not self._worked:
+            return None
+        return (time.monotonic() - self._began) / self._worked * max(self.total - self.done, 0)
+
+    def to_dict(self) -> dict:
+        eta = self.eta_s
+        return {"reports": self.total, "done": self.done, "saved": self.saved,
+                "seconds_left": None if eta is None else round(eta)}
+
+    def describe(self) -> str:
+        eta = self.eta_s
+        left = "" if eta is None else f", about {max(round(eta / 60), 1)} min left"
+        return f"{self.done} of {self.total} reports{left}"
+
+
+def refresh(store: Store, roots: list[Path], corpus: Path, indexer: Indexer, progress: bool = False,
+            tracker: Progress | None = None, checkpoint: Callable[[Store], None] | None = None,
+            checkpoint_every: int = 200) -> RefreshSummary:
     """Update `store` in place from the reports under `roots` (folders or files). Which reports are
     new, changed, moved or gone is decided here; `indexer` reads, chunks and embeds the new and
-    changed ones."""
+    changed ones. `tracker` follows how far it is; with `checkpoint`, the reports indexed so far are
+    added to `store` and `checkpoint(store)` is called after every `checkpoint_every` of them (to
+    save a generation, so that a refresh that is killed resumes from there)."""
     began = time.perf_counter()
     summary = RefreshSummary()
+    tracker = tracker or Progress()
     indexed = store.by_path()
     files, missing = _scan(roots, corpus, summary)
+    tracker.start(len(files))
     gone = {path: entry for path, entry in indexed.items()
             if path not in files and (_under(located(path, corpus), roots) or path in missing)}
     pending: list[_Pending] = []
     placed: list[_Placed] = []
-    jobs = _jobs(store, files, corpus, indexed, gone, summary, pending, placed, progress)
-    outcomes = indexer(jobs, summary)
-    for where, outcome in zip(placed, outcomes, strict=True):
-        if outcome.document is None:
-            _skip(summary, where.source, outcome.reason)
-            continue
-        pending.append(_Pending(outcome.document, where.path, outcome.chunks, outcome.vectors))
-        (summary.changed if where.changed else summary.added).append(where.source)
-        summary.chunks_embedded += len(outcome.chunks)
+    jobs = _jobs(store, files, corpus, indexed, gone, summary, pending, placed, progress, tracker)
+    size = checkpoint_every if checkpoint else None
+    settled = 0
+    while True:
+        outcomes = indexer(_settling(itertools.islice(jobs, size), tracker), summary)
+        for where, outcome in zip(placed[settled:], outcomes, strict=True):
+            if outcome.document is None:
+                _skip(summary, where.source, outcome.reason)
+                continue
+            pending.append(_Pending(outcome.document, where.path, outcome.chunks, outcome.vectors))
+            (summary.changed if where.changed else summary.added).append(where.source)
+            summary.chunks_embedded += len(outcome.chunks)
+        settled += len(outcomes)
+        if size is None or len(outcomes) < size:
+            break
+        _add(store, pending)
+        checkpoint(store)
+        tracker.saved = tracker.done
     for entry in gone.values():
         store.remove(entry.document.doc_id)
         summary.removed.append(entry.document.source)
-    # In path order, however the indexer ordered its work, so that chunk ids do not depend on it.
-    for item in sorted(pending, key=lambda item: item.path):
-        store.add(item.document, item.path, item.chunks, item.vectors)
+    _add(store, pending)
     for names in (summary.added, summary.changed, summary.skipped):
         names.sort()
     summary.took_s = time.perf_counter() - began
     return summary
 
 
+def _add(store: Store, pending: list[_Pending]) -> None:
+    # In path order, however the indexer ordered its work, so that chunk ids do not depend on it
+    # (the jobs come in path order, so batches of them keep it).
+    for item in sorted(pending, key=lambda item: item.path):
+        store.add(item.document, item.path, item.chunks, item.vectors)
+    pending.clear()
+
+
+def _settling(jobs: Iterable[Job], tracker: Progress) -> Iterator[Job]:
+    """The jobs, counting each as settled when the indexer asks for the next."""
+    for job in jobs:
+        yield job
+        tracker.settle()
+
+
 def _jobs(store: Store, files: dict[str, Path], corpus: Path, indexed: dict, gone: dict,
-          summary: RefreshSummary, pending: list[_Pending], placed: list[_Placed], progress: bool):
+          summary: RefreshSummary, pending: list[_Pending], placed: list[_Placed], progress: bool,
+          tracker: Progress):
     """Read each file and yield a job for each new or changed report; unchanged, moved and
     duplicate ones are settled here (`summary`, `pending`), and `placed` gets each job's place."""
     gone_by_hash = {entry.document.sha256: entry for entry in gone.values()}
@@ -198,6 +262,7 @@ def _jobs(store: Store, files: dict[str, Path], corpus: Path, indexed: dict, gon
             previous = indexed.get(path)
             if previous is not None and previous.document.sha256 == report.sha256:
                 summary.unchanged.append(source)
+                tracker.settle(indexed=False)
                 continue
             moved = gone_by_hash.pop(report.sha256, None) if previous is None else None
             if previous is None and moved is None and report.sha256 in held:
@@ -207,11 +272,13 @@ def _jobs(store: Store, files: dict[str, Path], corpus: Path, indexed: dict, gon
             taken[doc_id] = path
         except (ReportError, OSError) as error:
             _skip(summary, source, _reason(error))
+            tracker.settle(indexed=False)
             continue
         if moved is not None:
             document, chunks = rename(moved, doc_id, source, path)
             pending.append(_Pending(document, path, chunks, store.vectors(moved.document.doc_id)))
             summary.added.append(source)
+            tracker.settle(indexed=False)
             continue
         placed.append(_Placed(source, path, previous is not None))
         yield Job(report, doc_id, source)

@@ -34,7 +34,9 @@ class Server:
         self.base = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
 
-    def start(self, timeout: float = 120) -> Server:
+    def start(self, timeout: float = 120, built: bool = True) -> Server:
+        """Start it and wait until it answers /api/health (and, with `built`, until it has an index
+        to answer from: with none, `qa serve` answers at once and builds one in the background)."""
         env = {**os.environ, "QA_ADMIN_TOKEN": self.token, "QA_SCAN_SECONDS": str(self.scan_seconds),
                "PYTHONPATH": str(ROOT)}
         self.process = subprocess.Popen(
@@ -46,10 +48,12 @@ class Server:
             if self.process.poll() is not None:
                 raise RuntimeError(f"qa serve exited with {self.process.returncode}")
             try:
-                if self.request("GET", "/api/health", timeout=2)[0] == 200:
+                status, health = self.request("GET", "/api/health", timeout=2)
+                if status == 200 and not (built and health["status"] == "building"):
                     return self
             except OSError:
-                time.sleep(0.2)
+                pass
+            time.sleep(0.2)
         raise TimeoutError("qa serve did not answer in time")
 
     def refreshed(self, timeout: float = 120) -> Server:

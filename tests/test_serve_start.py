@@ -90,6 +90,7 @@ def test_serve_over_a_damaged_index_answers_from_the_generation_before_or_rebuil
     for generation in (tmp_path / "index").glob("gen-*"):
         (generation / "vectors.faiss").write_bytes(b"not an index")
     with Server(tmp_path / "corpus", tmp_path / "index") as server:  # none loads: rebuilt from the corpus
+        server.refreshed()
         status, health = server.request("GET", "/api/health")
         assert status == 200 and health["status"] == "ok" and health["documents"] == 6
 

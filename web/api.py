@@ -15,6 +15,7 @@ from qa import history as histories
 from qa import survey as surveys
 from qa.catalogue import Selection
 from qa.config import MAX_TOP_K
+from qa.errors import IndexBuildingError
 from qa.feedback import FeedbackStore, checked_answer
 from qa.filters import Filters
 from qa.uploads import add_report, delete_report
@@ -237,12 +238,18 @@ def delete(doc_id: str):
 @blueprint.get("/health")
 def health():
     qa = _qa()
-    store = qa.store
     schedule = current_app.extensions.get("fetch")
+    fetch = schedule.status() if schedule is not None else None
+    progress = qa.progress.to_dict() if qa.refreshing else None
+    try:
+        store = qa.store
+    except IndexBuildingError:
+        # The first build, none of it saved yet: up, and saying how far it is.
+        return jsonify(status="building", documents=0, chunks=0, model=qa.settings.model, built_at=None,
+                       refreshing=True, damaged=None, fetch=fetch, progress=progress)
     return jsonify(status="ok" if store.damaged is None else "degraded", documents=len(store.entries),
                    chunks=store.chunk_count, model=qa.settings.model, built_at=store.built_at,
-                   refreshing=qa.refreshing, damaged=store.damaged,
-                   fetch=schedule.status() if schedule is not None else None)
+                   refreshing=qa.refreshing, damaged=store.damaged, fetch=fetch, progress=progress)
 
 
 @blueprint.get("/openapi.json")

@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException
 
 from qa.errors import (
     FilterError,
+    IndexBuildingError,
     IndexMismatchError,
     IndexMissingError,
     NotFoundError,
@@ -33,6 +34,7 @@ _STATUS = [
     (OutsideCorpusError, 409, "outside_corpus"),
     (ReportExistsError, 409, "report_exists"),
     (StorageError, 507, "insufficient_storage"),
+    (IndexBuildingError, 503, "building"),
     (IndexMissingError, 503, "no_index"),
     (IndexMismatchError, 503, "index_mismatch"),
     (QAError, 400, "bad_request"),

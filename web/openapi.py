@@ -191,6 +191,8 @@ _SUMMARY = {
 }
 _HEALTH = {
     "type": "object", "required": ["status", "documents", "chunks", "model", "built_at", "refreshing", "damaged"],
+    "description": "status: ok; degraded (answering from an earlier generation: see damaged); building (the "
+                   "first index, none of it saved yet: see progress)",
     "properties": {"status": {"type": "string"}, "documents": {"type": "integer"},
                    "chunks": {"type": "integer"}, "model": {"type": "string"}, "built_at": _NULLABLE_STRING,
                    "refreshing": {"type": "boolean", "description": "a refresh is running (at start-up, "
@@ -199,6 +201,13 @@ _HEALTH = {
                    "damaged": {**_NULLABLE_STRING, "description": "Why the index was loaded from an earlier "
                                "generation than its current one (files truncated, changed or missing); null "
                                "when it was not"},
+                   "progress": {"type": ["object", "null"], "description": "while a refresh runs: the "
+                                "reports it found, how many are settled, how many a saved generation "
+                                "holds, and the seconds left at its pace so far (null before the first "
+                                "report is indexed); null when none runs",
+                                "properties": {"reports": {"type": "integer"}, "done": {"type": "integer"},
+                                               "saved": {"type": "integer"},
+                                               "seconds_left": {"type": ["integer", "null"]}}},
                    "fetch": {"type": ["object", "null"], "description": "`qa serve --fetch-every`: how often new "
                              "reports are fetched from Ofsted's site, and the last run (null when off)",
                              "properties": {"every_s": {"type": "number"}, "running": {"type": "boolean"},

@@ -214,3 +214,25 @@ document.getElementById("new-chat").addEventListener("click", () => {
   for (const earlier of params.getAll("h")) await ask(earlier);
   await ask(question);
 })();
+
+// While the index is being built, say how far it is, until there is something to answer from.
+const building = document.getElementById("building");
+async function showBuilding() {
+  try {
+    const response = await fetch("/api/health");
+    const health = await response.json();
+    const progress = health.progress;
+    if (health.status !== "building" || !progress) {
+      building.hidden = true;
+      return;
+    }
+    const left = progress.seconds_left === null ? "" : `, about ${Math.max(Math.round(progress.seconds_left / 60), 1)} min left`;
+    building.textContent = `Building the index: ${progress.done} of ${progress.reports} reports${left}. ` +
+      "Answers start as soon as the first part is saved.";
+    building.hidden = false;
+  } catch (error) {
+    return;
+  }
+  setTimeout(showBuilding, 5000);
+}
+showBuilding();
