@@ -33,7 +33,7 @@ class Settings:
     candidates: int = 12
     # The least calibrated probability of being right for an answer; below it the reply is "not
     # found". Chosen by training/fit_scorer.py, which records it in qa/models/scorer.json.
-    threshold: float = 0.15
+    threshold: float = 0.125
     # The span reader: "builtin" (the model in qa/models/reader) or a folder holding reader.onnx and
     # tokenizer.json.
     reader: str = "builtin"

@@ -179,7 +179,13 @@ def export(args) -> None:
     torch.onnx.export(model, tuple(torch.from_numpy(example[n]) for n in names), str(full),
                       input_names=names, output_names=["start_logits", "end_logits"],
                       dynamic_axes=axes, opset_version=17, dynamo=False)
-    quantize_dynamic(str(full), str(MODEL_DIR / "reader.onnx"), weight_type=QuantType.QInt8)
+    # Per-channel weight scales, and 7-bit weights (reduce_range): on CPUs without VNNI (AVX2 only)
+    # onnxruntime's int8 products of 8-bit weights can saturate, so the same model could rank
+    # differently there; 7 bits cannot. Against the full-precision model on SQuAD test_titles (an
+    # Intel Xeon with VNNI): per-tensor 8-bit F1 44.8 and the same best span as full precision for
+    # 0.64 of the questions; this, 48.0 and 0.82 (full precision 48.7), at the same speed.
+    quantize_dynamic(str(full), str(MODEL_DIR / "reader.onnx"), weight_type=QuantType.QInt8, per_channel=True,
+                     reduce_range=True)
     shutil.copy(Path(base) / "tokenizer.json", MODEL_DIR / "tokenizer.json")
     size = (MODEL_DIR / "reader.onnx").stat().st_size / 1e6
     print(f"wrote {MODEL_DIR / 'reader.onnx'} ({size:.1f} MB)")
