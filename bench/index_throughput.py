@@ -21,6 +21,7 @@ from pathlib import Path
 from qa.config import Settings
 from qa.embed import make_embedder
 from qa.pipeline import QA
+from qa.runtime import cpu_description
 from qa.store import Store
 
 
@@ -34,6 +35,7 @@ def main() -> None:
     parser.add_argument("--index", type=Path, help="an index built already (skip the build)")
     parser.add_argument("--sample", type=int, default=2000, help="chunks to time the raw model on")
     args = parser.parse_args()
+    print(f"CPU: {cpu_description()}")
     if not args.paths and not args.index:
         parser.error("give report folders to index, or --index")
     settings = Settings.load()

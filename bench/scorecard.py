@@ -32,6 +32,7 @@ from qa.evaluate import (
 )
 from qa.noise import noisy
 from qa.pipeline import QA
+from qa.runtime import cpu_description
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
@@ -52,6 +53,7 @@ def main() -> None:
     parser.add_argument("--questions", type=Path, default=SHARED / "ofsted-qa" / "dev.jsonl")
     parser.add_argument("--json", type=Path, help="also write every question's record here")
     args = parser.parse_args()
+    print(f"CPU: {cpu_description()}")
     base = Settings.load()
     results = {}
     with tempfile.TemporaryDirectory() as shipped_index:

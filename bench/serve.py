@@ -27,6 +27,7 @@ from locust.env import Environment
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from qa.evaluate import load_questions  # noqa: E402
+from qa.runtime import cpu_description  # noqa: E402
 from tests.server import Server  # noqa: E402
 
 DEV = Path("../shared/eval")
@@ -126,6 +127,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30, help="length of each load run")
     parser.add_argument("--rounds", type=int, default=3, help="times each dev question is asked by one client")
     args = parser.parse_args()
+    print(f"CPU: {cpu_description()}")
     asked = questions()
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)

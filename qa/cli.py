@@ -31,6 +31,7 @@ from qa.metadata import KINDS
 from qa.noise import noisy
 from qa.pipeline import QA
 from qa.refresh import located
+from qa.runtime import cpu_description
 from qa.types import REASONS, Answer, Reply
 
 
@@ -336,6 +337,7 @@ def _eval(qa: QA, args) -> int:
     if args.json:
         print(json.dumps(results, ensure_ascii=False, indent=2))
         return 0
+    print(f"CPU: {cpu_description()}")
     print(format_side_by_side(results))
     for name, result in results.items():
         print(f"\nrisk-coverage, {name} (answered when score >= threshold; now {qa.settings.threshold}):")

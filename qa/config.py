@@ -11,6 +11,10 @@ from qa.errors import ConfigError
 from qa.ofsted_site import DEFAULT_URL as DEFAULT_OFSTED_URL
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
+# The shipped int8 export of it (training/export_embedder.py), as an index records what built it;
+# to be named anew whenever its vectors change, so that an index of the old ones is refused, not
+# mixed.
+ONNX_BACKEND = "onnx-int8"
 # Names under which the default model is found in its PyPI package (and in qa/models/embedder).
 PACKAGED_MODELS = frozenset({DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}"})
 EMBEDDERS = ("onnx", "torch")
@@ -106,8 +110,8 @@ class Settings:
 
     @property
     def backend(self) -> str:
-        """What computes the vectors: "onnx-int8" (the shipped export) or "torch"."""
-        return "onnx-int8" if self.embedder == "onnx" and self.model in PACKAGED_MODELS else "torch"
+        """What computes the vectors: ONNX_BACKEND (the shipped export) or "torch"."""
+        return ONNX_BACKEND if self.embedder == "onnx" and self.model in PACKAGED_MODELS else "torch"
 
     @property
     def feedback_path(self) -> Path:

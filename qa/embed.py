@@ -12,7 +12,7 @@ from typing import Protocol
 import numpy as np
 from tqdm import tqdm
 
-from qa.config import DEFAULT_MODEL, PACKAGED_MODELS, Settings
+from qa.config import DEFAULT_MODEL, ONNX_BACKEND, PACKAGED_MODELS, Settings
 from qa.errors import ConfigError
 from qa.runtime import cpu_session
 
@@ -156,6 +156,6 @@ class OnnxEmbedder:
 
 def make_embedder(settings: Settings, threads: int = 2) -> Embedder:
     """The embedder the settings name (see `Settings.backend`); `threads` for the ONNX one."""
-    if settings.backend == "onnx-int8":
+    if settings.backend == ONNX_BACKEND:
         return OnnxEmbedder(batch_size=settings.batch_size, threads=threads)
     return SentenceTransformerEmbedder(settings.model, settings.batch_size)

@@ -25,7 +25,7 @@ from qa.query import Query, understand
 from qa.read import LEAST_SIMILARITY, PassageReader, cite
 from qa.refresh import LocalIndexer, Progress, RefreshSummary, refresh
 from qa.retrieve import query_vector, retrieve
-from qa.span_reader import span_model
+from qa.span_reader import SpanModel, span_model
 from qa.store import Store
 from qa.tables import JUDGEMENTS, Row, across_authorities, judgement_table, over_time, ungraded
 from qa.types import Answer, Passage, Reply
@@ -55,10 +55,12 @@ class QA:
     in with one assignment, so questions are never answered from a half-updated index.
     """
 
-    def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None,
+                 spans: SpanModel | None = None) -> None:
+        """`embedder` and `spans` (the span reader's model) default to the ones the settings name."""
         self.settings = settings or Settings.load()
         self.embedder = embedder or make_embedder(self.settings)
-        self.spans = span_model(self.settings.reader)
+        self.spans = spans or span_model(self.settings.reader)
         self.reader = PassageReader(self.spans, passages_read=self.settings.passages_read)
         self.structure = StructureAnswers(self.embedder, ListScores.load())
         self._store: Store | None = None

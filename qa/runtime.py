@@ -1,5 +1,5 @@
-"""onnxruntime sessions for the shipped int8 models (the embedder and the span reader), and how a
-long-running process gives memory back."""
+"""onnxruntime sessions for the shipped int8 models (the embedder and the span reader), the CPU
+they run on, and how a long-running process gives memory back."""
 
 from __future__ import annotations
 
@@ -38,6 +38,25 @@ def cpu_session(model: Path, threads: int, missing: str) -> Session:
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
     return Session(onnxruntime.InferenceSession(str(model), options, providers=["CPUExecutionProvider"]))
+
+
+def cpu_description() -> str:
+    """The CPU's model name and the instruction sets that change int8 arithmetic and its speed
+    ("Intel(R) Xeon(R) Processor (avx2, avx512f, avx512_vnni, amx_int8)"), for every figure a
+    benchmark prints."""
+    import platform
+
+    name, flags = platform.processor() or platform.machine(), set()
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace").splitlines():
+            if line.startswith("model name") and ":" in line:
+                name = line.split(":", 1)[1].strip()
+            elif line.startswith("flags") and ":" in line:
+                flags = set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    kept = [flag for flag in ("avx2", "avx512f", "avx512_vnni", "avx_vnni", "amx_int8") if flag in flags]
+    return f"{name} ({', '.join(kept) or 'no AVX2'})"
 
 
 # glibc's mallopt parameters (malloc.h).

@@ -12,6 +12,20 @@ from qa.pipeline import QA
 from tests.fakes import FakeEmbedder
 
 DATA = Path(__file__).parent / "data"
+
+
+def pytest_addoption(parser) -> None:
+    parser.addoption("--slow", action="store_true",
+                     help="also run the slow tests (browser, crash, Ray, soak, schema fuzzing), as .ci/run does")
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    if config.getoption("--slow"):
+        return
+    skip = pytest.mark.skip(reason="slow: run with --slow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 

@@ -22,6 +22,8 @@ from qa.pipeline import QA
 from qa.store import Store
 from tests.conftest import CORPUS, DATA, SAMPLES
 
+pytestmark = pytest.mark.slow
+
 HOSTILE = Path(__file__).parent / "hostile"
 
 

@@ -17,6 +17,8 @@ from qa.store import Store
 from tests.conftest import CORPUS
 from tests.server import Server
 
+pytestmark = pytest.mark.slow
+
 # Runs a real refresh in a child process and kills it (SIGKILL) at a chosen point of the save.
 _CHILD = textwrap.dedent("""
     import os, signal, sys
@@ -102,7 +104,6 @@ def _upload(server: Server, name: str, content: bytes, replies: list) -> None:
         pass
 
 
-@pytest.mark.slow
 def test_server_killed_in_uploads_restarts_consistent_and_keeps_every_acknowledged_report(tmp_path):
     """SIGKILL `qa serve` at random moments of an upload's refresh, again and again: each restart
     loads a consistent index, every upload that was acknowledged is there, and every report file in

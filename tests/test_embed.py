@@ -1,9 +1,8 @@
 """The shipped int8 ONNX embedder against the full-precision sentence-transformers model."""
 
 import numpy as np
-import pytest
 
-from qa.config import Settings
+from qa.config import ONNX_BACKEND, Settings
 from qa.embed import OnnxEmbedder, SentenceTransformerEmbedder, make_embedder
 
 TEXTS = [
@@ -14,7 +13,6 @@ TEXTS = [
 ]
 
 
-@pytest.mark.slow
 def test_onnx_vectors_match_the_full_precision_model_and_count_the_same_tokens():
     onnx, torch = OnnxEmbedder(), SentenceTransformerEmbedder()
     fast, exact = onnx.encode(TEXTS), torch.encode(TEXTS)
@@ -28,7 +26,7 @@ def test_onnx_vectors_match_the_full_precision_model_and_count_the_same_tokens()
 
 def test_settings_choose_the_embedder_and_the_index_records_it():
     default = Settings.load(environ={})
-    assert isinstance(make_embedder(default), OnnxEmbedder) and default.fingerprint()["embedder"] == "onnx-int8"
+    assert isinstance(make_embedder(default), OnnxEmbedder) and default.fingerprint()["embedder"] == ONNX_BACKEND
     for settings in (Settings.load(environ={"QA_EMBEDDER": "torch"}), Settings.load(environ={}, model="other/model")):
         assert isinstance(make_embedder(settings), SentenceTransformerEmbedder)
         assert settings.fingerprint()["embedder"] == "torch"

@@ -17,6 +17,8 @@ import pytest
 from tests.conftest import CORPUS
 from tests.server import Server
 
+pytestmark = pytest.mark.slow
+
 SECONDS = float(os.environ.get("QA_SOAK_SECONDS", "0"))
 UPLOADS = 6
 CLIENTS = 16
@@ -38,7 +40,6 @@ def _report(n: int) -> bytes:
             f"Leaders in Fictionshire{n} have reduced caseloads to about {n % 9 + 12} children a worker.\n").encode()
 
 
-@pytest.mark.slow
 def test_clients_ask_while_reports_are_uploaded_and_deleted(tmp_path):
     shutil.copytree(CORPUS, tmp_path / "corpus")
     with Server(tmp_path / "corpus", tmp_path / "index", threads=CLIENTS) as server:

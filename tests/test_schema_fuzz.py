@@ -21,6 +21,8 @@ from tests.conftest import DATA
 from tests.fakes import FakeEmbedder
 from web import create_app
 
+pytestmark = pytest.mark.slow
+
 TOKEN = "fuzz-token"
 EXAMPLES = 500
 

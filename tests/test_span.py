@@ -61,7 +61,6 @@ def test_reader_settings():
         span_model("/nonexistent/reader")
 
 
-@pytest.mark.slow
 def test_shipped_reader_finds_the_name():
     model = SpanModel()
     span = model.best("Who signed the letter?", PASSAGE)
