@@ -375,10 +375,10 @@ def _show(reply: Reply) -> str:
             lines += [f"{number}. {answer.text}", *_cite(answer)]
     if not reply.answered and not reply.could_mean:
         lines.append(REASONS[reply.reason])
-        if reply.closest:
-            lines.append("\nClosest passages (not answers):")
-            for answer in reply.closest:
-                lines += [f"- {answer.text}", *_cite(answer)]
+    if reply.closest and not reply.could_mean:
+        lines.append("\nClosest passages (not answers):")
+        for answer in reply.closest:
+            lines += [f"- {answer.text}", *_cite(answer)]
     lines.append(f"({reply.took_ms:.0f} ms)")
     return "\n".join(lines)
 
@@ -391,8 +391,8 @@ def _either(names: Sequence[str]) -> str:
 def _cite(answer: Answer) -> list[str]:
     citation = answer.citation
     section = f" ({citation.section})" if citation.section else ""
-    return [f"   {citation.reference}{section} [{citation.source}] (score {answer.score:.2f},"
-            f" {confidence(answer.score)})",
+    return [f"   {citation.reference}{section} [{citation.source}] (score {answer.score:.2f}:"
+            f" {answer.likelihood})",
             textwrap.indent(textwrap.fill(_marked(answer), 96), "   | ")]
 
 
@@ -400,11 +400,6 @@ def _marked(answer: Answer) -> str:
     citation = answer.citation
     text = citation.paragraph
     return " ".join(f"{text[:citation.start]}»{text[citation.start:citation.end]}«{text[citation.end:]}".split())
-
-
-def confidence(score: float) -> str:
-    """A score (the calibrated chance that the answer is right) in words."""
-    return "strong match" if score >= 0.7 else "good match" if score >= 0.4 else "weak match"
 
 
 if __name__ == "__main__":

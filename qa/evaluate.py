@@ -163,7 +163,8 @@ def _score(item: dict, reply: Reply, texts: dict[str, str], reports: Reports) ->
             right_report=any(reports.same(a.citation.doc_id, item.get("file")) is not False for a in best_passage),
             right1=right(first),
             hit1=any(holds_evidence(a, evidence) for a in first),
-            hit3=any(holds_evidence(a, evidence) for a in reply.answers[:3]),
+            # The three passages an answered reply shows first: its answers, then the closest ones.
+            hit3=reply.answered and any(holds_evidence(a, evidence) for a in (*reply.answers, *reply.closest)[:3]),
             contains1=any(fold(gold) in fold(a.text) for a in first for gold in item["answers"]),
             f1=best(f1_score, fold(first[0].text), map(fold, item["answers"])) if first else 0.0)
     record["right_answer"] = reply.answered and bool(record.get("right1"))

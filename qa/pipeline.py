@@ -233,9 +233,10 @@ class QA:
             # in the reports' own words when they say it ("much better than at the time of the last
             # inspection"), with each inspection's grade. Of 17 such training questions the grades
             # alone were right for none, the reader's words for 15.
-            answered, answers = self.read(asked.store, query, asked.scope, asked.top_k)
+            answered, answers, closest = self.read(asked.store, query, asked.scope, asked.top_k)
             if answered:
-                return Reply(asked.question, True, 0.0, answers, table=tuple(table), searched_for=query.searched_for)
+                return Reply(asked.question, True, 0.0, answers, closest, table=tuple(table),
+                             searched_for=query.searched_for)
         answers = tuple(row.answer for row in table if row.answer)
         return Reply(asked.question, bool(answers), 0.0, answers[:asked.top_k], table=tuple(table),
                      reason=None if answers else "grade_not_given")
@@ -268,22 +269,28 @@ class QA:
         """The span reader's answers from the best passages in scope, or not found with them as the
         closest passages."""
         query, scope = asked.query, asked.scope
-        answered, answers = self.read(asked.store, query, scope, asked.top_k)
+        answered, answers, closest = self.read(asked.store, query, scope, asked.top_k)
         if answered:
-            return Reply(asked.question, True, 0.0, answers, searched_for=query.searched_for)
+            return Reply(asked.question, True, 0.0, answers, closest, searched_for=query.searched_for)
         empty = scope.doc_ids is not None and not scope.doc_ids  # the filters leave no report
-        return Reply(asked.question, False, 0.0, (), answers, searched_for=query.searched_for,
+        return Reply(asked.question, False, 0.0, (), closest, searched_for=query.searched_for,
                      reason="nothing_in_scope" if empty else "not_in_reports")
 
-    def read(self, store: Store, query: Query, scope: Scope, top_k: int) -> tuple[bool, tuple[Answer, ...]]:
+    def read(self, store: Store, query: Query, scope: Scope,
+             top_k: int) -> tuple[bool, tuple[Answer, ...], tuple[Answer, ...]]:
         """Whether the reader's best answer from the best passages in scope is good enough to give
         (its score at least the threshold, and a passage read at least LEAST_SIMILARITY like the
-        question), and its answers."""
+        question); the answers given (the best, and the others that score at least the threshold
+        too); and the closest passages that are not answers (the rest, or all when none is given)."""
         _, _, passages = self.search(store, query, scope)
-        answers = tuple(self.reader.read(store, query, passages, top_k))
-        answered = bool(answers) and answers[0].score >= self.settings.threshold and \
+        found = tuple(self.reader.read(store, query, passages, top_k))
+        threshold = self.settings.threshold
+        answered = bool(found) and found[0].score >= threshold and \
             max(p.score for p in passages[:self.reader.passages_read]) >= LEAST_SIMILARITY
-        return answered, answers
+        if not answered:
+            return False, (), found
+        given = found[:1] + tuple(answer for answer in found[1:] if answer.score >= threshold)
+        return True, given, tuple(answer for answer in found[1:] if answer.score < threshold)
 
     def front_page(self, store: Store, query: Query, scope: Scope, top_k: int) -> tuple[Answer, ...]:
         """The grade, lead inspector or dates asked for, from the front pages of the reports in

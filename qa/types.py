@@ -51,12 +51,14 @@ class Document:
                 if value]
 
     def reference(self, paragraph: int | None = None) -> str:
-        """How a citation names the report: "Worcestershire, inspection published 14 July 2023, paragraph 10"."""
+        """How a citation names the report: "Worcestershire, inspection published 14 July 2023
+        (inspected 22 May 2023 to 26 May 2023), paragraph 10"; a report that gives no date says so."""
+        kind = self.kind if self.kind != "other" else "report"
         parts = [self.authority or self.title]
-        if self.date:
-            day = dt.date.fromisoformat(self.date)
-            parts.append(f"{self.kind if self.kind != 'other' else 'report'} published "
-                         f"{day.day} {day:%B} {day.year}")
+        parts.append(f"{kind} published {_day(self.date)}" if self.date else f"{kind}, date not given")
+        visit = [_day(self.meta[key]) for key in ("inspection_start", "inspection_end") if self.meta.get(key)]
+        if visit:
+            parts[-1] += f" (inspected {' to '.join(dict.fromkeys(visit))})"
         number = self.paragraphs[paragraph].number if paragraph is not None else None
         if number is not None:
             parts.append(f"paragraph {number}")
@@ -136,8 +138,19 @@ class Answer:
     score: float
     citation: Citation
 
+    @property
+    def likelihood(self) -> str:
+        """The score in words: it is a measured probability of being right (training/fit_scorer.py)."""
+        times = round(self.score * 10)
+        if times >= 10:
+            return "answers scored like this are right nearly every time"
+        if times <= 0:
+            return "answers scored like this are rarely right"
+        return f"answers scored like this are right about {times} times in 10"
+
     def to_dict(self) -> dict:
-        return {"text": self.text, "score": round(self.score, 4), "citation": self.citation.to_dict()}
+        return {"text": self.text, "score": round(self.score, 4), "likelihood": self.likelihood,
+                "citation": self.citation.to_dict()}
 
 
 # Why a question was not answered, by the code a reply's `reason` gives: one sentence each, which
@@ -193,3 +206,9 @@ class Reply:
             "could_mean": list(self.could_mean),
             "reason": None if self.reason is None else {"code": self.reason, "message": REASONS[self.reason]},
         }
+
+
+def _day(iso: str) -> str:
+    """"2023-07-14" as "14 July 2023"."""
+    day = dt.date.fromisoformat(iso[:10])
+    return f"{day.day} {day:%B} {day.year}"

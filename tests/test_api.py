@@ -349,3 +349,23 @@ def test_one_client_may_send_sixty_verdicts_a_minute(client, monkeypatch):
     assert response.status_code == 429 and response.get_json()["error"]["code"] == "too_many_requests"
     assert int(response.headers["Retry-After"]) > 0
     conforms(response, "Error")
+
+
+def test_the_pages_icon_is_served_where_browsers_look_for_it(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+    assert 'rel="icon"' in client.get("/").get_data(as_text=True)
+
+
+def test_only_answers_that_score_the_threshold_are_answers_and_each_says_its_score_in_words(client, engine):
+    body = client.post("/api/ask", json={"question": "How were referrals relating to domestic abuse dealt with?",
+                                         "top_k": 5}).get_json()
+    conforms_reply = document()["components"]
+    jsonschema.validate(body, {"$ref": "#/components/schemas/Reply", "components": conforms_reply})
+    threshold = engine.settings.threshold
+    assert body["answered"] and all(answer["score"] >= threshold for answer in body["answers"])
+    assert all(passage["score"] < threshold for passage in body["closest"])
+    said = {0: "answers scored like this are rarely right", 10: "answers scored like this are right nearly every time"}
+    for answer in body["answers"] + body["closest"]:
+        times = round(answer["score"] * 10)
+        assert answer["likelihood"] == said.get(times, f"answers scored like this are right about {times} times in 10")

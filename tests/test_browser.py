@@ -83,10 +83,16 @@ def test_chat_answers_follow_up_not_found_and_report_link(server, browser, tmp_p
                   in a.find_element(By.TAG_NAME, "mark").text)
     source = answer.find_element(By.CSS_SELECTOR, ".source").text
     assert "Inspectors say services to safeguard children in Worcestershire are now adequate" in source
-    assert "match" in answer.find_element(By.CSS_SELECTOR, ".score").text
+    assert "times in 10" in answer.find_element(By.CSS_SELECTOR, ".score").text
+    assert "Worcestershire, news, date not given" in source
 
+    # A follow-up is read as asked: its passages are about school attendance (an answer, or the
+    # closest passages under it, which are folded away until opened).
     turn = _ask(browser, "And school attendance?", 2)
-    assert "school attendance" in turn.find_element(By.CSS_SELECTOR, ".answer").text.lower()
+    shown = [a.get_attribute("textContent").lower() for a in turn.find_elements(By.CSS_SELECTOR, ".answer")]
+    assert any("school attendance" in text for text in shown)
+    for folded in turn.find_elements(By.CSS_SELECTOR, "details.closest-more"):
+        assert not folded.get_attribute("open") and "not answers" in folded.text
 
     turn = _ask(browser, "Who won the 2022 World Cup?", 3)
     assert turn.find_element(By.CSS_SELECTOR, ".not-found").text == "The reports do not answer this question."

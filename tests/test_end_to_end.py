@@ -136,7 +136,11 @@ def test_cli_indexes_and_answers_with_json(corpus, tmp_path):
                   "--corpus", str(corpus), "--index", str(index))
     assert result.returncode == 0, result.stderr
     reply = json.loads(result.stdout)
-    assert reply["answered"] and len(reply["answers"]) == 2
+    # Two passages asked for: the answers (each scored at least the threshold), then the closest
+    # passages that are not answers.
+    assert reply["answered"] and len(reply["answers"]) + len(reply["closest"]) == 2
+    assert all(answer["score"] >= 0.125 for answer in reply["answers"])
+    assert all(passage["score"] < 0.125 for passage in reply["closest"])
     citation = reply["answers"][0]["citation"]
     assert citation["paragraph_number"] == 10 and citation["source"] == "numbered report.txt"
     assert citation["paragraph"][citation["start"]:citation["end"]] == reply["answers"][0]["text"]

@@ -136,7 +136,8 @@ def test_lead_inspector_and_inspection_dates_come_from_the_lines_that_name_them(
 def test_current_state_question_uses_the_latest_inspection_and_says_its_date(engine):
     reply = engine.ask("How is Worcestershire rated?")
     assert reply.answered and reply.answers[0].text == "Good"
-    assert reply.answers[0].citation.reference == "Worcestershire, inspection published 14 July 2023"
+    assert reply.answers[0].citation.reference == ("Worcestershire, inspection published 14 July 2023 "
+                                                   "(inspected 15 May 2023 to 26 May 2023)")
     in_care = engine.ask("How is Worcestershire currently rated for children in care?").answers[0]
     assert in_care.text == "Requires improvement to be good"
 
@@ -171,3 +172,11 @@ def test_a_visit_is_found_by_the_year_it_took_place_as_well_as_the_year_it_was_p
     # The focused visit of 3 and 4 December 2024 was published on 13 January 2025.
     dates, chosen = _dates(engine, "What did the 2024 focused visit to Worcestershire find?")
     assert chosen.by_year and dates == ["2025-01-13"]
+
+
+def test_a_citation_of_a_report_that_gives_no_date_says_so():
+    from qa.types import Document, Paragraph
+
+    undated = Document("n", "Praise for Worcestershire", None, "n.txt", "0", "Some text.", (Paragraph(0, 10, 1),),
+                       kind="news", authority="Worcestershire")
+    assert undated.reference(0) == "Worcestershire, news, date not given, paragraph 1"

@@ -27,6 +27,12 @@ def chat():
     return render_template("chat.html")
 
 
+@blueprint.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page names: the page's own icon."""
+    return current_app.send_static_file("favicon.svg")
+
+
 @blueprint.get("/compare")
 def compare():
     return render_template("compare.html", kinds=KINDS, authorities=_authority_names())

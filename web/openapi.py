@@ -25,7 +25,10 @@ _CITATION = {
 }
 _ANSWER = {
     "type": "object", "required": ["text", "score", "citation"],
-    "properties": {"text": {"type": "string"}, "score": {"type": "number", "minimum": 0, "maximum": 1},
+    "properties": {"text": {"type": "string"}, "score": {"type": "number", "minimum": 0, "maximum": 1,
+                                                         "description": "the measured chance that it is right"},
+                   "likelihood": {"type": "string", "description": "the score in words: \"answers scored like "
+                                  "this are right about 8 times in 10\""},
                    "citation": {"$ref": "#/components/schemas/Citation"}},
 }
 _REPLY = {

@@ -8,18 +8,11 @@ const status = document.getElementById("status");
 let history = [];
 
 
-function confidence(score) {
-  if (score >= 0.7) return "Strong match";
-  if (score >= 0.4) return "Good match";
-  return "Weak match";
-}
-
+// The report's title, then its authority, kind, dates (or that it gives none) and paragraph.
 function citationLine(answer) {
   const c = answer.citation;
-  const parts = [c.title];
-  if (c.date) parts.push(c.date);
+  const parts = [c.title, c.reference];
   if (c.section) parts.push(c.section);
-  if (c.paragraph_number !== null) parts.push("paragraph " + c.paragraph_number);
   const line = element("p", "source");
   line.append(element("span", "where", parts.join(" · ")), " ", reportLink(c, "View report"));
   return line;
@@ -64,7 +57,9 @@ function answerCard(answer, kind, asked) {
   quote.append(document.createTextNode(c.paragraph.slice(0, c.sentence_start)), sentence,
                document.createTextNode(c.paragraph.slice(c.sentence_end)));
   card.append(quote, citationLine(answer));
-  const score = element("p", "score", confidence(answer.score) + " (score " + answer.score.toFixed(2) + ")");
+  // The score is a measured probability of being right; the reply says it in words.
+  const likelihood = answer.likelihood.charAt(0).toUpperCase() + answer.likelihood.slice(1);
+  const score = element("p", "score", `${likelihood} (score ${answer.score.toFixed(2)})`);
   score.append(feedbackButtons(answer, kind, asked));
   card.append(score);
   return card;
@@ -124,20 +119,34 @@ function showReply(turn, reply, asked) {
     }
     if (!reply.answered) turn.append(element("p", "not-found", reply.reason.message));
     turn.append(tableOf(reply));
-    if (reply.answered) return;
+    if (reply.answered) {
+      closestPassages(turn, reply, asked);
+      return;
+    }
   } else if (reply.answered) {
     const list = element("ol", "answers");
     reply.answers.forEach((answer) => list.append(answerCard(answer, "found", asked)));
     turn.append(list);
+    closestPassages(turn, reply, asked);
     return;
   }
   if (!reply.table) turn.append(element("p", "not-found", reply.reason.message));
-  if (reply.closest && reply.closest.length) {
-    turn.append(element("h3", "closest-heading", "Closest passages (not answers)"));
-    const list = element("ul", "answers closest");
-    reply.closest.forEach((answer) => list.append(answerCard(answer, "closest", asked)));
-    turn.append(list);
+  closestPassages(turn, reply, asked);
+}
+
+// Passages that scored under the "not found" threshold: never shown as answers. Under a reply
+// that is answered they are folded away; under a "not found" they are what there is to read.
+function closestPassages(turn, reply, asked) {
+  if (!reply.closest || !reply.closest.length) return;
+  const list = element("ul", "answers closest");
+  reply.closest.forEach((answer) => list.append(answerCard(answer, "closest", asked)));
+  if (!reply.answered) {
+    turn.append(element("h3", "closest-heading", "Closest passages (not answers)"), list);
+    return;
   }
+  const more = element("details", "closest-more");
+  more.append(element("summary", null, `Closest passages, not answers (${reply.closest.length})`), list);
+  turn.append(more);
 }
 
 // A question can be shared: /?q=QUESTION (after &h=EARLIER for each earlier turn) asks it on load.
