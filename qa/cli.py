@@ -391,7 +391,8 @@ def _either(names: Sequence[str]) -> str:
 def _cite(answer: Answer) -> list[str]:
     citation = answer.citation
     section = f" ({citation.section})" if citation.section else ""
-    return [f"   {citation.reference}{section} [{citation.source}] (score {answer.score:.2f}:"
+    page = f", p. {citation.page}" if citation.page else ""
+    return [f"   {citation.reference}{page}{section} [{citation.source}] (score {answer.score:.2f}:"
             f" {answer.likelihood})",
             textwrap.indent(textwrap.fill(_marked(answer), 96), "   | ")]
 

@@ -261,5 +261,6 @@ def cite(document: Document, index: int, start: int, end: int, score: float) -> 
         section=document.section(index), authority=document.authority, kind=document.kind,
         reference=document.reference(index),
         start=start - paragraph.start, end=end - paragraph.start, doc_start=start, doc_end=end,
-        sentence_start=min(left, start) - paragraph.start, sentence_end=max(right, end) - paragraph.start)
+        sentence_start=min(left, start) - paragraph.start, sentence_end=max(right, end) - paragraph.start,
+        page=document.page_at(start), original=document.meta.get("url"))
     return Answer(document.text[start:end], score, citation)

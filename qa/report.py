@@ -10,11 +10,13 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from qa.errors import ReportError
 from qa.layout import structure
 from qa.loaders import LOADERS, extract
 from qa.metadata import KINDS, find_date, read_metadata
+from qa.pages import page_starts
 from qa.timing import Timings
 from qa.types import Document, Paragraph
 
@@ -62,8 +64,15 @@ def fingerprint(path: Path) -> ReportFile:
     return ReportFile(path, raw, given, digest.hexdigest())
 
 
-def read_text(path: Path, raw: bytes, timings: Timings | None = None) -> tuple[str, tuple[Paragraph, ...], str | None]:
-    """The cleaned text of a report, its paragraphs and the title its format gives.
+class ReadText(NamedTuple):
+    text: str
+    paragraphs: tuple[Paragraph, ...]
+    title: str | None  # as the format gives it
+    pages: tuple[int, ...]  # where each page of the original starts in `text` (qa.pages)
+
+
+def read_text(path: Path, raw: bytes, timings: Timings | None = None) -> ReadText:
+    """The cleaned text of a report, its paragraphs, the title its format gives and its pages.
 
     Refuses a report with no text. The last few reports read are remembered by their bytes, so an
     upload checked before it is stored is not parsed again when it is indexed."""
@@ -77,18 +86,19 @@ def read_text(path: Path, raw: bytes, timings: Timings | None = None) -> tuple[s
         extracted, title = extract(path, raw)
     with timings.stage("clean"):
         text, paragraphs = structure(extracted)
+        read = ReadText(text, paragraphs, title, page_starts(extracted, text))
     if not text:
         raise ReportError("empty report: no text")
     with _READ_LOCK:
-        _READ[key] = (text, paragraphs, title)
+        _READ[key] = read
         while len(_READ) > _READ_KEPT:
             _READ.popitem(last=False)
-    return text, paragraphs, title
+    return read
 
 
 # The last reports read, by format and content hash (qa.uploads reads a report to check it, then
 # the refresh that indexes it reads it again).
-_READ: OrderedDict[tuple[str, bytes], tuple[str, tuple[Paragraph, ...], str | None]] = OrderedDict()
+_READ: OrderedDict[tuple[str, bytes], ReadText] = OrderedDict()
 _READ_KEPT = 4
 _READ_LOCK = threading.Lock()
 
@@ -97,7 +107,7 @@ def load_report(report: ReportFile, doc_id: str, source: str, timings: Timings |
     """Build the Document for a report read by `fingerprint`."""
     timings = timings if timings is not None else Timings()
     path = report.path
-    text, paragraphs, title = read_text(path, report.raw, timings)
+    text, paragraphs, title, pages = read_text(path, report.raw, timings)
     given = _read_sidecar(sidecar_path(path).name, report.sidecar)
     with timings.stage("metadata"):
         found = read_metadata(text, paragraphs, path.name)
@@ -114,6 +124,7 @@ def load_report(report: ReportFile, doc_id: str, source: str, timings: Timings |
         meta={key: value for key, value in found.to_dict().items()
               if key not in ("authority", "kind", "published") and value}
         | {key: given[key] for key in _SOURCE_FIELDS if key in given},
+        pages=pages,
     )
 
 

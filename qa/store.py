@@ -511,6 +511,8 @@ def _listed(item: dict, folder: Path) -> dict:
 def _entry(item: dict) -> Entry:
     fields = dict(item["document"])
     paragraphs = tuple(Paragraph(*p) for p in fields.pop("paragraphs"))
+    # Kept since citations give pages; a document saved before has none.
+    fields["pages"] = tuple(fields.get("pages", ()))
     document = Document(**fields, paragraphs=paragraphs)
     chunks = tuple(Chunk(document.doc_id, start, end, tokens) for _, start, end, tokens in item["chunks"])
     path = item["path"]

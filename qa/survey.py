@@ -25,7 +25,7 @@ from qa.types import Answer, Document
 PASSAGES_PER_REPORT = 3
 BATCH = 8
 CSV_FIELDS = ("authority", "date", "kind", "title", "doc_id", "answer", "score", "reference", "paragraph_number",
-              "doc_start", "doc_end")
+              "page", "doc_start", "doc_end")
 
 
 @dataclass(frozen=True)
@@ -105,6 +105,7 @@ def to_csv(rows: list[SurveyRow]) -> str:
                   row.answer.text if row.answer else "", f"{row.score:.4f}",
                   citation.reference if citation else "",
                   "" if citation is None or citation.paragraph_number is None else citation.paragraph_number,
+                  "" if citation is None or citation.page is None else citation.page,
                   citation.doc_start if citation else "", citation.doc_end if citation else ""]
         writer.writerow([_safe(value) for value in values])
     return out.getvalue()

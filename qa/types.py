@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -34,6 +35,12 @@ class Document:
     authority: str | None = None
     # Read from the text (qa.metadata): inspection dates, lead inspector, framework, grades.
     meta: dict = field(default_factory=dict)
+    # Where each page of the original starts in `text` (qa.pages); () when it has no pages.
+    pages: tuple[int, ...] = ()
+
+    def page_at(self, offset: int) -> int | None:
+        """The page of the original (from 1) that holds `offset`; None when not known."""
+        return bisect.bisect_right(self.pages, offset) if self.pages else None
 
     @property
     def years(self) -> set[int]:
@@ -125,6 +132,10 @@ class Citation:
     # The sentence holding the answer, in the paragraph (equal to start and end for a sentence answer).
     sentence_start: int
     sentence_end: int
+    # The page of the original where the answer starts; None when the report has no pages.
+    page: int | None = None
+    # The original's address (Ofsted's file, from the report's sidecar), None when not known.
+    original: str | None = None
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)

@@ -11,7 +11,8 @@ _NULLABLE_STRING = {"type": ["string", "null"]}
 _CITATION = {
     "type": "object",
     "required": ["doc_id", "title", "date", "source", "paragraph", "paragraph_number", "section", "authority",
-                 "kind", "reference", "start", "end", "doc_start", "doc_end", "sentence_start", "sentence_end"],
+                 "kind", "reference", "start", "end", "doc_start", "doc_end", "sentence_start", "sentence_end",
+                 "page", "original"],
     "properties": {
         "doc_id": {"type": "string"}, "title": {"type": "string"}, "date": _NULLABLE_STRING,
         "source": {"type": "string"}, "paragraph": {"type": "string"},
@@ -21,6 +22,10 @@ _CITATION = {
         "doc_start": {"type": "integer", "minimum": 0}, "doc_end": {"type": "integer", "minimum": 0},
         "sentence_start": {"type": "integer", "minimum": 0, "description": "the sentence holding the answer"},
         "sentence_end": {"type": "integer", "minimum": 0},
+        "page": {"type": ["integer", "null"], "minimum": 1,
+                 "description": "the page of the original where the answer starts; null when it has no pages"},
+        "original": {**_NULLABLE_STRING, "description": "the original's address (Ofsted's file) when known; "
+                     "#page=N opens it at the page"},
     },
 }
 _ANSWER = {

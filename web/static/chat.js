@@ -12,9 +12,18 @@ let history = [];
 function citationLine(answer) {
   const c = answer.citation;
   const parts = [c.title, c.reference];
+  if (c.page) parts.push("p. " + c.page);
   if (c.section) parts.push(c.section);
   const line = element("p", "source");
   line.append(element("span", "where", parts.join(" · ")), " ", reportLink(c, "View report"));
+  if (c.original) {
+    // Ofsted's own file, at the page (browsers' PDF viewers read #page=N), in a new tab.
+    const original = element("a", "original", c.page ? `Original, p. ${c.page}` : "Original");
+    original.href = c.original + (c.page ? "#page=" + c.page : "");
+    original.target = "_blank";
+    original.rel = "noopener";
+    line.append(" ", original);
+  }
   return line;
 }
 
