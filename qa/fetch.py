@@ -12,7 +12,6 @@ downloaded is held, and the next run indexes it.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 import json
@@ -28,7 +27,7 @@ from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
-from qa import authorities
+from qa import authorities, manifest
 from qa.errors import QAError, ReportError
 from qa.loaders import LOADERS
 from qa.ofsted_site import LayoutError, Provider, Publication, list_url, providers, publications
@@ -268,7 +267,7 @@ class Held:
 
     def has_url(self, url: str) -> bool:
         if self._urls is None:
-            self._urls = set(_manifest_urls(self.corpus)) | set(_sidecar_urls(self.corpus))
+            self._urls = set(manifest.addresses(self.corpus)) | set(_sidecar_urls(self.corpus))
         return url in self._urls
 
     def duplicate(self, data: bytes) -> str | None:
@@ -310,16 +309,6 @@ def _write(path: Path, data: bytes) -> None:
     except BaseException:
         Path(staging).unlink(missing_ok=True)
         raise
-
-
-def _manifest_urls(corpus: Path) -> Iterable[str]:
-    """Ofsted's file address of each report a `manifest.csv` in the corpus lists."""
-    manifest = corpus / "manifest.csv"
-    if manifest.is_file():
-        with manifest.open(encoding="utf-8", newline="") as handle:
-            for row in csv.DictReader(handle):
-                if row.get("ofsted_file_url"):
-                    yield row["ofsted_file_url"]
 
 
 def _sidecar_urls(corpus: Path) -> Iterable[str]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
+from qa import manifest
 from qa.errors import ReportError
 from qa.layout import structure
 from qa.loaders import LOADERS, extract
@@ -23,8 +24,8 @@ from qa.types import Document, Paragraph
 SIDECAR_SUFFIX = ".meta.json"
 MAX_REPORT_BYTES = 64 * 1024 * 1024
 _SIDECAR_FIELDS = ("title", "date", "kind", "authority", "url", "urn")
-# Sidecar fields kept in a document's meta: where the original is (Ofsted's file address) and
-# Ofsted's number of the authority.
+# Sidecar fields kept in a document's meta: where the original is (Ofsted's file address; else
+# from the corpus's manifest.csv, qa.manifest) and Ofsted's number of the authority.
 _SOURCE_FIELDS = ("url", "urn")
 
 
@@ -111,19 +112,24 @@ def load_report(report: ReportFile, doc_id: str, source: str, timings: Timings |
     given = _read_sidecar(sidecar_path(path).name, report.sidecar)
     with timings.stage("metadata"):
         found = read_metadata(text, paragraphs, path.name)
+    date = given.get("date") or found.published or find_date(text[:3000])
+    kind = given.get("kind") or found.kind
+    source_fields = {key: given[key] for key in _SOURCE_FIELDS if key in given}
+    if "url" not in source_fields:
+        url = manifest.original(path, given.get("urn"), date, kind)
+        source_fields |= {"url": url} if url else {}
     return Document(
         doc_id=doc_id,
         title=given.get("title") or title or _title_from_text(text) or path.stem,
-        date=given.get("date") or found.published or find_date(text[:3000]),
+        date=date,
         source=source,
         sha256=report.sha256,
         text=text,
         paragraphs=paragraphs,
-        kind=given.get("kind") or found.kind,
+        kind=kind,
         authority=given.get("authority") or found.authority,
         meta={key: value for key, value in found.to_dict().items()
-              if key not in ("authority", "kind", "published") and value}
-        | {key: given[key] for key in _SOURCE_FIELDS if key in given},
+              if key not in ("authority", "kind", "published") and value} | source_fields,
         pages=pages,
     )
 

@@ -109,3 +109,25 @@ def test_an_answer_from_a_pdf_cites_its_page_and_the_original_at_it(tmp_path, re
     code = cli.main(["ask", "How do social workers in EDT and daytime services communicate?", "-k", "1",
                      "--corpus", str(corpus), "--index", str(tmp_path / "index")])
     assert code == 0 and ", p. 3" in capsys.readouterr().out
+
+
+def test_a_manifest_in_the_corpus_gives_each_inspections_original(tmp_path):
+    from qa.manifest import addresses
+    from qa.report import fingerprint, load_report
+
+    folder = tmp_path / "text_inspections" / "80587_worcestershire"
+    folder.mkdir(parents=True)
+    report = folder / "children's services inspection - 14 july 2023.txt"
+    report.write_text((SAMPLES / "worcestershire-inspection-2023.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    other = folder / "children's services inspection - 01 march 2019.txt"
+    other.write_text((SAMPLES / "worcestershire-inspection-2019.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    url = "https://files.ofsted.gov.uk/v1/file/50221017"
+    # In the shape of ../shared/ofsted/manifest.csv; its folder names differ from the corpus's.
+    (tmp_path / "manifest.csv").write_text(
+        "collection,urn,local_authority,publication_date_from_filename,text_path,ofsted_file_url\n"
+        f"ilacs_inspection,80587,worcestershire,14 july 2023,ilacs_inspections_text/80587_worcestershire/x.txt,{url}\n"
+        "focused_visit,80587,worcestershire,01 march 2019,focused_visits_text/80587_worcestershire/y.txt,"
+        "https://files.ofsted.gov.uk/v1/file/1\n", encoding="utf-8")
+    assert load_report(fingerprint(report), "a", "a").meta["url"] == url
+    assert "url" not in load_report(fingerprint(other), "b", "b").meta  # another kind of report that day
+    assert set(addresses(tmp_path)) == {url, "https://files.ofsted.gov.uk/v1/file/1"}
