@@ -344,3 +344,24 @@ def test_compare_page_streams_rows_sorts_and_offers_downloads(research_server, b
               for row in browser.find_elements(By.CSS_SELECTOR, "#rows tbody tr")]
     assert scores == sorted(scores, reverse=True)
     assert browser.find_element(By.ID, "download-csv").get_attribute("href").endswith(".csv")
+
+
+def test_the_chat_says_what_is_loaded_and_its_filters_steer_a_question_and_its_link(server, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    browser.get(server + "/")
+    assert browser.find_element(By.ID, "loaded").text.startswith("6 reports on 1 authorities")
+    browser.find_element(By.CSS_SELECTOR, "#filters-box summary").click()
+    Select(browser.find_element(By.NAME, "kind")).select_by_visible_text("focused visit")
+    turn = _ask(browser, "How were referrals relating to domestic abuse dealt with?", 1)
+    assert "(only focused visit)" in turn.find_element(By.CSS_SELECTOR, ".question").text
+    kinds = {a.get_attribute("textContent") for a in turn.find_elements(By.CSS_SELECTOR, ".answer .where")}
+    assert kinds and all("focused visit" in text for text in kinds)
+    # The link keeps the filters: opened, it sets them again and asks the same.
+    link = turn.find_element(By.CSS_SELECTOR, "a.share").get_attribute("href")
+    assert "kind=focused+visit" in link
+    browser.get(link)
+    WebDriverWait(browser, 30).until(lambda driver: driver.find_elements(By.CSS_SELECTOR, ".turn .answer"))
+    assert Select(browser.find_element(By.NAME, "kind")).first_selected_option.text == "focused visit"
+    assert browser.find_element(By.ID, "filters-box").get_attribute("open") is not None

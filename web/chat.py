@@ -9,6 +9,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 
 from qa import history as histories
 from qa.catalogue import GRADES, Selection
+from qa.errors import IndexMissingError
 from qa.filters import authority_of
 from qa.metadata import KINDS
 from qa.tables import JUDGEMENTS
@@ -24,7 +25,16 @@ def _store():
 
 @blueprint.get("/")
 def chat():
-    return render_template("chat.html")
+    """The chat, with what is loaded and the filters on the reports asked (empty while the first
+    index is built: the chat says how far that is)."""
+    try:
+        store = _store()
+    except IndexMissingError:
+        return render_template("chat.html", loaded=None, authorities=[], kinds=KINDS)
+    dates = sorted(entry.document.date for entry in store.entries.values() if entry.document.date)
+    loaded = {"reports": len(store.entries), "authorities": len(store.authorities),
+              "first": dates[0] if dates else None, "last": dates[-1] if dates else None}
+    return render_template("chat.html", loaded=loaded, authorities=_authority_names(), kinds=KINDS)
 
 
 @blueprint.get("/favicon.ico")

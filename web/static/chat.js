@@ -158,9 +158,23 @@ function closestPassages(turn, reply, asked) {
   turn.append(more);
 }
 
-// A question can be shared: /?q=QUESTION (after &h=EARLIER for each earlier turn) asks it on load.
-function shareLink(question, earlier) {
+// The filters on the reports asked, as /api/ask takes them: only those given.
+const filterForm = document.getElementById("filters");
+const FILTERS = ["authority", "kind", "from", "to"];
+function chosenFilters() {
+  const chosen = {};
+  FILTERS.forEach((name) => {
+    const value = filterForm.elements[name].value.trim();
+    if (value) chosen[name] = value;
+  });
+  return chosen;
+}
+
+// A question can be shared: /?q=QUESTION (after &h=EARLIER for each earlier turn, with the
+// filters as they were) asks it on load.
+function shareLink(question, earlier, filters) {
   const params = new URLSearchParams();
+  Object.entries(filters).forEach(([name, value]) => params.append(name, value));
   earlier.forEach((turn) => params.append("h", turn.question));
   params.append("q", question);
   return "/?" + params.toString();
@@ -170,8 +184,12 @@ async function ask(question) {
   const turn = element("article", "turn");
   const heading = element("h2", "question", question);
   const asked = { question, history: history.slice() };
+  const filters = chosenFilters();
   const share = element("a", "share", "Link to this question");
-  share.href = shareLink(question, asked.history);
+  share.href = shareLink(question, asked.history, filters);
+  if (Object.keys(filters).length) {
+    heading.append(element("span", "asked-of", " (only " + Object.values(filters).join(", ") + ")"));
+  }
   turn.append(heading, share);
   thread.append(turn);
   send.disabled = true;
@@ -181,7 +199,7 @@ async function ask(question) {
     const response = await fetch("/api/ask", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ question, history, top_k: 3 }),
+      body: JSON.stringify({ question, history, top_k: 3, filters }),
     });
     const body = await response.json();
     if (!response.ok) {
@@ -227,6 +245,12 @@ document.getElementById("new-chat").addEventListener("click", () => {
 
 (async () => {
   const params = new URLSearchParams(window.location.search);
+  FILTERS.forEach((name) => {
+    if (params.get(name)) {
+      filterForm.elements[name].value = params.get(name);
+      document.getElementById("filters-box").open = true;
+    }
+  });
   const question = params.get("q");
   if (!question) return;
   for (const earlier of params.getAll("h")) await ask(earlier);
@@ -254,3 +278,6 @@ async function showBuilding() {
   setTimeout(showBuilding, 5000);
 }
 showBuilding();
+
+// The filters apply to the next question asked; they are not a form to send.
+filterForm.addEventListener("submit", (event) => event.preventDefault());
