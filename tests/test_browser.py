@@ -365,3 +365,20 @@ def test_the_chat_says_what_is_loaded_and_its_filters_steer_a_question_and_its_l
     WebDriverWait(browser, 30).until(lambda driver: driver.find_elements(By.CSS_SELECTOR, ".turn .answer"))
     assert Select(browser.find_element(By.NAME, "kind")).first_selected_option.text == "focused visit"
     assert browser.find_element(By.ID, "filters-box").get_attribute("open") is not None
+
+
+def test_feedback_buttons_have_names_that_tell_them_apart_and_a_skip_link_comes_first(server, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    browser.get(server + "/")
+    turn = _ask(browser, "How were referrals relating to domestic abuse dealt with?", 1)
+    names = [b.get_attribute("aria-label") for b in turn.find_elements(By.CSS_SELECTOR, "button[data-verdict]")]
+    assert len(names) >= 2 and len(set(names)) == len(names)
+    assert all(name.startswith(("Right: “", "Wrong: “", "This passage answers it: “")) for name in names)
+    browser.get(server + "/reports")
+    browser.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+    skip = browser.switch_to.active_element
+    assert skip.get_attribute("class") == "skip-link" and skip.get_attribute("href").endswith("#main")
+    skip.send_keys(Keys.ENTER)
+    assert browser.switch_to.active_element.get_attribute("id") == "main"

@@ -35,6 +35,9 @@ function feedbackButtons(answer, kind, asked) {
     const button = element("button", "secondary", label);
     button.type = "button";
     button.dataset.verdict = verdict;
+    // Each button's name says which answer it is about: six "Right" buttons are not six names.
+    const words = answer.text.split(/\s+/).slice(0, 8).join(" ");
+    button.setAttribute("aria-label", `${label}: “${words}${answer.text.split(/\s+/).length > 8 ? "…" : ""}”`);
     button.addEventListener("click", async () => {
       box.querySelectorAll("button").forEach((b) => { b.disabled = true; });
       try {

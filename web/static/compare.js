@@ -13,14 +13,15 @@ let order = { key: null, descending: false };
 
 function rowElement(row) {
   const tr = element("tr", row.answer ? "found" : "not-found-row");
-  const authority = element("td");
-  authority.textContent = row.authority || row.title;
-  tr.append(authority, element("td", null, row.date || ""), element("td", null, row.kind));
+  tr.append(element("td", null, row.authority || ""), element("td", null, row.title),
+    element("td", null, row.date || "not given"), element("td", null, row.kind));
   const answer = element("td", "survey-answer");
   if (row.answer) {
     const c = row.answer.citation;
     answer.append(element("mark", null, row.answer.text), " ");
-    answer.append(reportLink(c, c.paragraph_number !== null ? "paragraph " + c.paragraph_number : "in the report"));
+    const where = [c.paragraph_number !== null ? "paragraph " + c.paragraph_number : "in the report"];
+    if (c.page) where.push("p. " + c.page);
+    answer.append(reportLink(c, where.join(", ")));
   } else {
     answer.append(element("span", "not-found", "not found"));
   }
