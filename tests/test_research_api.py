@@ -147,3 +147,14 @@ def test_a_killed_server_keeps_acknowledged_feedback(tmp_path, research_qa):
     rows = FeedbackStore(tmp_path / "feedback.sqlite3").all()
     assert [(row["id"], row["verdict"], row["answer"]["text"]) for row in rows] == [(saved["id"], "wrong",
                                                                                      answer["text"])]
+
+
+def test_equal_judgements_of_an_inspection_sit_side_by_side_on_the_chart():
+    import re
+
+    from web.chart import grades_chart
+
+    chart = str(grades_chart([("2024-01-12", dict.fromkeys(("a", "b", "c", "d", "e"), "good"))],
+                             {key: key for key in "abcde"}))
+    centres = sorted(float(x) for x in re.findall(r'<circle cx="([\d.]+)"', chart))
+    assert len(centres) == 5 and all(right - left >= 9 for left, right in zip(centres, centres[1:], strict=False))

@@ -21,6 +21,8 @@ WIDTH, HEIGHT = 760, 320
 LEFT, RIGHT, TOP, BOTTOM = 150, 20, 20, 110
 # Room between the axis ends and the first and last inspection, for their markers and labels.
 INSET = 36
+# Between the markers (4.5 wide each side) of one inspection's judgements.
+SERIES_GAP = 10
 
 
 def grades_chart(points: list[tuple[str, dict[str, str]]], judgements: dict[str, str]) -> Markup:
@@ -52,8 +54,9 @@ def grades_chart(points: list[tuple[str, dict[str, str]]], judgements: dict[str,
                      f'font-size="11">{escape(day[:7])}</text>')
     for n, (key, label) in enumerate(judgements.items()):
         colour, dash = COLOURS[n % len(COLOURS)], DASHES[n % len(DASHES)]
-        # A little offset per series, so that equal grades do not hide each other.
-        shift = (n - (len(judgements) - 1) / 2) * 3
+        # An offset per series of more than a marker's width, so that equal grades sit side by side
+        # instead of on top of each other.
+        shift = (n - (len(judgements) - 1) / 2) * SERIES_GAP
         series = [(x_of(ordinal) + shift, TOP + plot_h - LEVELS.index(grades[key]) * plot_h / (len(LEVELS) - 1),
                    day, grades[key]) for ordinal, (day, grades) in zip(days, graded, strict=True)
                   if grades.get(key) in LEVELS]
