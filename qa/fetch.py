@@ -15,9 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import re
-import tempfile
 import threading
 import time
 import urllib.error
@@ -33,6 +31,7 @@ from qa.loaders import LOADERS
 from qa.ofsted_site import LayoutError, Provider, Publication, list_url, providers, publications
 from qa.refresh import RefreshSummary, located
 from qa.report import SIDECAR_SUFFIX, read_text, sidecar_path
+from qa.uploads import write_whole
 
 USER_AGENT = ("qa/0.1 (question answering over Ofsted's reports on children's services; fetches new "
               "reports one at a time)")
@@ -289,26 +288,13 @@ class Held:
             copy += 1
         sidecar = {"date": publication.published.isoformat(), "kind": publication.kind,
                    "authority": provider.name, "url": publication.url, "urn": provider.urn}
-        _write(sidecar_path(path), (json.dumps(sidecar, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
-        _write(path, data)
+        write_whole(sidecar_path(path), (json.dumps(sidecar, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+        write_whole(path, data)
         if self._urls is not None:
             self._urls.add(publication.url)
         if self._hashes is not None:
             self._hashes[_sha256(data)] = path
         return path
-
-
-def _write(path: Path, data: bytes) -> None:
-    descriptor, staging = tempfile.mkstemp(dir=path.parent, prefix=".fetch-", suffix=path.suffix)
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(staging, path)
-    except BaseException:
-        Path(staging).unlink(missing_ok=True)
-        raise
 
 
 def _sidecar_urls(corpus: Path) -> Iterable[str]:

@@ -61,25 +61,31 @@ def add_report(qa, filename: str, data: bytes, replace: bool = False) -> Refresh
                                 "replace it, or upload it under another name")
     read_text(Path(name), data)
     corpus.mkdir(parents=True, exist_ok=True)
-    descriptor, staging = tempfile.mkstemp(dir=corpus, prefix=".upload-", suffix=Path(name).suffix)
     try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(staging, corpus / name)
+        write_whole(corpus / name, data)
     except OSError as error:
-        Path(staging).unlink(missing_ok=True)
         raise StorageError(f"could not store the upload in {corpus}/ ({error.strerror or error}); nothing "
                            "was changed") from None
-    except BaseException:
-        Path(staging).unlink(missing_ok=True)
-        raise
     for path in existing:
         sidecar_path(path).unlink(missing_ok=True)
         if path.name != name:
             path.unlink(missing_ok=True)
     return qa.refresh([corpus / name, *(path for path in existing if path.name != name)])
+
+
+def write_whole(path: Path, data: bytes) -> None:
+    """Put `data` at `path` whole or not at all: written to a staging file beside it (`.upload-*`,
+    which `remove_stale_uploads` clears if a kill leaves one), synced, then renamed over it."""
+    descriptor, staging = tempfile.mkstemp(dir=path.parent, prefix=".upload-", suffix=path.suffix)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(staging, path)
+    except BaseException:
+        Path(staging).unlink(missing_ok=True)
+        raise
 
 
 def _same_report(corpus: Path, name: str) -> list[Path]:
@@ -92,11 +98,11 @@ def _same_report(corpus: Path, name: str) -> list[Path]:
 
 
 def remove_stale_uploads(corpus: Path, now: float | None = None) -> list[Path]:
-    """Delete the staging files that killed uploads left in the corpus (older than
-    STALE_UPLOAD_SECONDS); the ones removed."""
+    """Delete the staging files that killed writes (an upload, `qa fetch`) left anywhere in the
+    corpus (older than STALE_UPLOAD_SECONDS); the ones removed."""
     now = time.time() if now is None else now
     removed = []
-    for path in corpus.glob(".upload-*") if corpus.is_dir() else ():
+    for path in corpus.rglob(".upload-*") if corpus.is_dir() else ():
         try:
             if now - path.stat().st_mtime > STALE_UPLOAD_SECONDS:
                 path.unlink()

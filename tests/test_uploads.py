@@ -29,3 +29,14 @@ def test_an_upload_is_parsed_once_though_checked_before_it_is_indexed(fake_qa, m
     monkeypatch.setattr(report, "extract", lambda path, raw: parsed.append(path.name) or real_extract(path, raw))
     add_report(fake_qa, "once.txt", b"A report about the adoption panel, uploaded and read once.")
     assert parsed == ["once.txt"] and "once" in fake_qa.store.entries
+
+
+def test_stale_staging_files_are_removed_wherever_in_the_corpus_a_killed_write_left_them(tmp_path):
+    import os
+
+    deep = tmp_path / "ofsted" / "80587_worcestershire"
+    deep.mkdir(parents=True)
+    left = deep / ".upload-xyz.pdf"
+    left.write_bytes(b"half")
+    os.utime(left, (0, 0))
+    assert remove_stale_uploads(tmp_path) == [left] and not left.exists()
