@@ -31,6 +31,7 @@ from qa.loaders import LOADERS
 from qa.ofsted_site import LayoutError, Provider, Publication, list_url, providers, publications
 from qa.refresh import RefreshSummary, located
 from qa.report import SIDECAR_SUFFIX, read_text, sidecar_path
+from qa.types import written_day
 from qa.uploads import write_whole
 
 USER_AGENT = ("qa/0.1 (question answering over Ofsted's reports on children's services; fetches new "
@@ -205,7 +206,7 @@ def fetch(qa, since: dt.date | None = None, kinds: Iterable[str] | None = None, 
         path = held.store(publication, data)
         result.fetched.append(Fetched(path, publication))
         say(f"  downloaded {number} of {len(result.listed)}: {publication.provider.name}, {publication.label} "
-            f"published {_day(publication.published)}")
+            f"published {written_day(publication.published.isoformat())}")
     folder = settings.corpus / FETCHED
     if folder.is_dir():
         # Also what a killed run downloaded and did not index.
@@ -313,10 +314,6 @@ def _pdfs(corpus: Path) -> Iterable[Path]:
     return (path for path in corpus.rglob("*.pdf") if path.is_file()) if corpus.is_dir() else ()
 
 
-def _day(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -335,7 +332,7 @@ def describe(result: FetchResult, qa) -> list[str]:
         grades = (document.meta.get("grades") or {}) if document else {}
         graded = "; ".join(f"{judgement.replace('_', ' ')} {grade}" for judgement, grade in grades.items())
         lines.append(f"new: {item.publication.provider.name}, {item.publication.label} published "
-                     f"{_day(item.publication.published)}" + (f": {graded}" if graded else ""))
+                     f"{written_day(item.publication.published.isoformat())}" + (f": {graded}" if graded else ""))
     for url, reason in result.skipped:
         lines.append(f"skipped {url}: {reason}")
     return lines
@@ -367,17 +364,14 @@ class Schedule:
         self.last: dict | None = None
         self.running = False
         self.next_at = time.time()
-        self._stop = threading.Event()
 
     def start(self) -> Schedule:
         threading.Thread(target=self._loop, name="fetch-schedule", daemon=True).start()
         return self
 
-    def stop(self) -> None:
-        self._stop.set()
-
     def _loop(self) -> None:
-        while not self._stop.wait(max(self.next_at - time.time(), 0.0)):
+        while True:
+            time.sleep(max(self.next_at - time.time(), 0.0))
             self.run_once()
 
     def run_once(self) -> dict:

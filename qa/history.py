@@ -38,10 +38,14 @@ def reports_of(store: Store, key: str) -> list[Document]:
     return sorted(distinct(chosen), key=lambda d: (d.date or "", d.doc_id))
 
 
-def latest_arrival(store: Store, key: str) -> str | None:
-    """When the authority's most recently indexed report arrived in the index (UTC, ISO 8601)."""
-    times = [e.indexed_at for e in store.entries.values() if key and authority_of(e.document) == key]
-    return max(times, default=None)
+def page(store: Store, key: str) -> dict | None:
+    """An authority's history (`history`) with when its most recently indexed report arrived in
+    the index (UTC, ISO 8601); None for a name no report is about."""
+    documents = reports_of(store, key)
+    if not documents:
+        return None
+    arrived = max(e.indexed_at for e in store.entries.values() if authority_of(e.document) == key)
+    return history(key, documents) | {"latest_arrival": arrived}
 
 
 def summary(key: str, documents: list[Document]) -> dict:

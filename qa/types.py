@@ -62,8 +62,8 @@ class Document:
         (inspected 22 May 2023 to 26 May 2023), paragraph 10"; a report that gives no date says so."""
         kind = self.kind if self.kind != "other" else "report"
         parts = [self.authority or self.title]
-        parts.append(f"{kind} published {_day(self.date)}" if self.date else f"{kind}, date not given")
-        visit = [_day(self.meta[key]) for key in ("inspection_start", "inspection_end") if self.meta.get(key)]
+        parts.append(f"{kind} published {written_day(self.date)}" if self.date else f"{kind}, date not given")
+        visit = [written_day(self.meta[key]) for key in ("inspection_start", "inspection_end") if self.meta.get(key)]
         if visit:
             parts[-1] += f" (inspected {' to '.join(dict.fromkeys(visit))})"
         number = self.paragraphs[paragraph].number if paragraph is not None else None
@@ -134,7 +134,8 @@ class Citation:
     sentence_end: int
     # The page of the original where the answer starts; None when the report has no pages.
     page: int | None = None
-    # The original's address (Ofsted's file, from the report's sidecar), None when not known.
+    # The original's address (Ofsted's file, from the report's sidecar or the corpus's manifest.csv),
+    # None when not known.
     original: str | None = None
 
     def to_dict(self) -> dict:
@@ -219,7 +220,7 @@ class Reply:
         }
 
 
-def _day(iso: str) -> str:
+def written_day(iso: str) -> str:
     """"2023-07-14" as "14 July 2023"."""
     day = dt.date.fromisoformat(iso[:10])
     return f"{day.day} {day:%B} {day.year}"

@@ -160,12 +160,10 @@ def authorities():
 
 @blueprint.get("/authorities/<name>")
 def authority(name: str):
-    key = histories.key_of(name)
-    store = _qa().store
-    documents = histories.reports_of(store, key)
-    if not documents:
+    found = histories.page(_qa().store, histories.key_of(name))
+    if found is None:
         raise APIError(404, "not_found", f"no reports about an authority called {name!r}")
-    return jsonify(histories.history(key, documents) | {"latest_arrival": histories.latest_arrival(store, key)})
+    return jsonify(found)
 
 
 @blueprint.post("/feedback")

@@ -74,12 +74,9 @@ def authorities():
 
 @blueprint.get("/authorities/<name>")
 def authority(name: str):
-    store = _store()
-    key = histories.key_of(name)
-    documents = histories.reports_of(store, key)
-    if not documents:
+    found = histories.page(_store(), histories.key_of(name))
+    if found is None:
         abort(404, description=f"no reports about an authority called {name!r}")
-    found = histories.history(key, documents) | {"latest_arrival": histories.latest_arrival(store, key)}
     inspections = [report for report in found["history"] if report["kind"] == "inspection" and report["date"]]
     chart = grades_chart([(report["date"], {name: value["grade"] for name, value in report["grades"].items()})
                           for report in inspections], JUDGEMENTS)
