@@ -11,9 +11,13 @@ from qa.types import Document
 
 _ASKS_GRADE = re.compile(r"\b(?:grades?|graded|judgements?|judged|rated|ratings?)\b", re.IGNORECASE)
 # Judgements of the older framework that the five do not cover (the safeguarding board, adoption,
-# private fostering), and questions for reasons rather than grades.
-_NOT_THE_FIVE = re.compile(r"\bLSCB\b|\bsafeguarding (?:children )?board\b|\badoption\b|\bprivate(?:ly)? fost|"
-                           r"^\s*why\b", re.IGNORECASE)
+# private fostering), and questions that mention a grade but ask for something else: a reason, a
+# date or the parts that did well ("When did North East Lincolnshire appoint a permanent DCS after
+# the 2021 inadequate judgement?", "Despite the inadequate rating, which parts did Ofsted find
+# strong?", "What held Barking and Dagenham back from a good judgement?").
+_NOT_A_GRADE = re.compile(r"\bLSCB\b|\bsafeguarding (?:children )?board\b|\badoption\b|\bprivate(?:ly)? fost|"
+                          r"(?:^|[,.;:]\s*)(?:(?:and|but|so|then) )?(?:why|when)\b|\bwhich (?:parts?|aspects?)\b|"
+                          r"\bwhat (?:held|stopped|prevented|kept)\b", re.IGNORECASE)
 _AREAS = [
     ("care_leavers", re.compile(r"\bcare leavers?\b|\bleavers\b|\bleaving care\b", re.IGNORECASE)),
     ("children_in_care", re.compile(r"\b(?:children )?in care\b|\blooked[- ]after\b", re.IGNORECASE)),
@@ -36,7 +40,7 @@ def judgement_asked(question: str) -> str | None:
     fact = next((name for name, pattern in _FACTS if pattern.search(question)), None)
     if fact:
         return fact
-    if not _ASKS_GRADE.search(question) or _NOT_THE_FIVE.search(question):
+    if not _ASKS_GRADE.search(question) or _NOT_A_GRADE.search(question):
         return None
     return area_named(question) or "overall_effectiveness"
 

@@ -2,6 +2,7 @@
 misspelt words corrected, jargon spelt out, and a name not made out never answered from elsewhere."""
 
 import numpy as np
+import pytest
 
 from qa.query import question_asked, understand
 from qa.spelling import Speller
@@ -92,6 +93,25 @@ def test_a_figure_asked_of_one_authority_is_never_a_grade_but_one_asked_of_many_
     assert money.wants == "money" and money.judgement is None
     many = understand("How many councils were rated inadequate in 2023?", (), KNOWN)
     assert many.judgement == "overall_effectiveness"
+
+
+@pytest.mark.parametrize("question", [
+    "When did Kirklees appoint a permanent director after the 2016 inadequate judgement?",
+    "Despite the inadequate rating in 2016, which parts of Kirklees's services did Ofsted find strong?",
+    "What held Kirklees back from getting a good judgement in 2019?",
+    "I chair scrutiny in Kirklees. Why was it judged inadequate?",
+])
+def test_a_question_that_mentions_a_grade_but_asks_for_something_else_is_not_a_grade(question):
+    assert understand(question, (), KNOWN).judgement is None
+
+
+@pytest.mark.parametrize(("question", "judgement"), [
+    ("How was Kirklees rated in 2019?", "overall_effectiveness"),
+    ("What grade did Kirklees get for care leavers when it was inspected in 2019?", "care_leavers"),
+    ("Is Kirklees still rated good?", "overall_effectiveness"),
+])
+def test_grade_questions_stay_grade_questions(question, judgement):
+    assert understand(question, (), KNOWN).judgement == judgement
 
 
 def test_leavers_alone_are_care_leavers():
