@@ -1,5 +1,5 @@
-"""The indexed reports as a researcher looks them up: filtered by authority, kind, year, overall
-grade and the day they arrived in the index, sorted by any column. The reports page and
+"""The indexed reports as a researcher looks them up: filtered by authority, region, kind, year,
+overall grade and the day they arrived in the index, sorted by any column. The reports page and
 `GET /api/reports` share it."""
 
 from __future__ import annotations
@@ -7,15 +7,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from qa import authorities
+from qa import authorities, regions
 from qa.errors import FilterError
-from qa.filters import authority_of
+from qa.filters import authority_of, in_region
 from qa.metadata import GRADES, KINDS
 from qa.store import Entry, Store
 
 SORTS = {
     "date": lambda e: e.document.date or "",
     "authority": lambda e: (authority_of(e.document) or "~", e.document.date or ""),
+    "region": lambda e: (regions.region_of(authority_of(e.document)) or "~", authority_of(e.document) or "~"),
     "kind": lambda e: (e.document.kind, e.document.date or ""),
     "inspected": lambda e: e.document.meta.get("inspection_start") or "",
     "grade": lambda e: (_rank(e.document.meta.get("grades", {}).get("overall_effectiveness")), e.document.date or ""),
@@ -33,6 +34,7 @@ class Selection:
     """Which reports, in which order: every field optional, as a query string gives them."""
 
     authority: str | None = None
+    region: str | None = None
     kind: str | None = None
     year: int | None = None
     grade: str | None = None
@@ -42,9 +44,12 @@ class Selection:
 
     @classmethod
     def from_args(cls, args) -> Selection:
-        """From a query string (authority, kind, year, grade, since, sort, order=asc|desc); a bad
-        value is a FilterError that says which."""
-        values = {name: (args.get(name) or "").strip() or None for name in ("authority", "kind", "year", "grade")}
+        """From a query string (authority, region, kind, year, grade, since, sort, order=asc|desc);
+        a bad value is a FilterError that says which."""
+        values = {name: (args.get(name) or "").strip() or None
+                  for name in ("authority", "region", "kind", "year", "grade")}
+        if values["region"] is not None and values["region"] not in regions.REGIONS:
+            raise FilterError(f"'region' must be one of {', '.join(regions.REGIONS)}")
         if values["kind"] is not None and values["kind"] not in KINDS:
             raise FilterError(f"'kind' must be one of {', '.join(KINDS)}")
         if values["grade"] is not None and values["grade"] not in GRADES:
@@ -69,6 +74,7 @@ class Selection:
         key = authorities.canonical(self.authority) if self.authority else None
         chosen = [entry for entry in store.entries.values()
                   if (key is None or authority_of(entry.document) == key)
+                  and (self.region is None or in_region(entry.document, self.region))
                   and (self.kind is None or entry.document.kind == self.kind)
                   and (self.year is None or self.year in entry.document.years)
                   and (self.since is None or entry.indexed_at[:10] >= self.since.isoformat())
@@ -78,7 +84,8 @@ class Selection:
 
     def query(self, **changes) -> dict:
         """The selection as query-string values, with `changes`: for links that re-sort or page."""
-        values = {"authority": self.authority, "kind": self.kind, "year": self.year, "grade": self.grade,
+        values = {"authority": self.authority, "region": self.region, "kind": self.kind, "year": self.year,
+                  "grade": self.grade,
                   "since": self.since.isoformat() if self.since else None, "sort": self.sort,
                   "order": "desc" if self.descending else "asc"} | changes
         return {name: value for name, value in values.items() if value is not None}

@@ -32,6 +32,7 @@ from qa.metadata import KINDS
 from qa.noise import noisy
 from qa.pipeline import QA
 from qa.refresh import located
+from qa.regions import REGIONS
 from qa.runtime import cpu_description
 from qa.types import REASONS, Answer, Reply
 
@@ -76,6 +77,8 @@ def _parser() -> argparse.ArgumentParser:
     scoped.add_argument("--kind", choices=KINDS, help="only reports of this type")
     scoped.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="only reports published on or after")
     scoped.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="only reports published on or before")
+    scoped.add_argument("--region", choices=REGIONS, metavar="REGION",
+                        help=f"only reports on authorities of this region ({', '.join(REGIONS)})")
     ask = commands.add_parser("ask", parents=[common, scoped], help="answer a question from the reports")
     ask.add_argument("question")
     ask.add_argument("-k", "--top-k", type=int, default=None, help=f"answers to show (1-{MAX_TOP_K})")
@@ -179,7 +182,7 @@ def _ask(qa: QA, args) -> int:
 
 def _filters(args) -> Filters:
     """The --authority, --kind, --from and --to options (checked: a bad one is a FilterError)."""
-    return Filters(args.authority, args.kind, args.date_from, args.date_to)
+    return Filters(args.authority, args.kind, args.date_from, args.date_to, args.region)
 
 
 def _survey(qa: QA, args) -> int:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 
-from qa import authorities
+from qa import authorities, regions
 from qa.authorities import authority_key
 from qa.errors import FilterError
 from qa.metadata import KINDS
@@ -27,6 +27,7 @@ class Filters:
     kind: str | None = None
     date_from: str | None = None
     date_to: str | None = None
+    region: str | None = None  # one of qa.regions.REGIONS, as written there
 
     def __post_init__(self) -> None:
         for name, said in (("date_from", "from"), ("date_to", "to")):  # as the API and the CLI name them
@@ -40,22 +41,26 @@ class Filters:
             raise FilterError(f"filter 'kind' must be one of {', '.join(KINDS)}; got {self.kind!r}")
         if self.authority is not None and not authority_key(self.authority):
             raise FilterError("filter 'authority' is empty")
+        if self.region is not None and self.region not in regions.REGIONS:
+            raise FilterError(f"filter 'region' must be one of {', '.join(regions.REGIONS)}; got {self.region!r}")
 
     @classmethod
     def from_dict(cls, data: object) -> Filters:
-        """Filters from a JSON object: authority, kind, from, to (dates as YYYY-MM-DD)."""
+        """Filters from a JSON object: authority, kind, from, to (dates as YYYY-MM-DD), region (one
+        of `qa.regions.REGIONS`)."""
         if data is None:
             return cls()
         if not isinstance(data, dict):
             raise FilterError("'filters' must be an object")
-        names = {"authority": "authority", "kind": "kind", "from": "date_from", "to": "date_to"}
+        names = {"authority": "authority", "kind": "kind", "from": "date_from", "to": "date_to", "region": "region"}
         unknown = set(data) - set(names)
         if unknown:
             raise FilterError(f"unknown filter(s): {', '.join(sorted(unknown))}; use {', '.join(names)}")
         values = {names[key]: value for key, value in data.items() if value not in (None, "")}
+        said = {value: key for key, value in names.items()}
         for key, value in values.items():
             if not isinstance(value, str):
-                raise FilterError(f"filter {key!r} must be a string")
+                raise FilterError(f"filter {said[key]!r} must be a string")
         return cls(**values)
 
     def __bool__(self) -> bool:
@@ -65,6 +70,8 @@ class Filters:
         if self.authority is not None and authority_of(document) != authorities.canonical(self.authority):
             return False
         if self.kind is not None and document.kind != self.kind:
+            return False
+        if self.region is not None and not in_region(document, self.region):
             return False
         if self.date_from is not None and (document.date is None or document.date < self.date_from):
             return False
@@ -89,11 +96,14 @@ def scope(documents: list[Document], query: Query, filters: Filters, kinds: tupl
     A question about the present is asked of each authority's latest report of each kind (of the
     latest report of `kinds` only when it says "now": ratings come from inspections)."""
     named = () if filters.authority else query.authorities
-    if not filters and not named:
+    # A region the question names ("Which councils in the North West ...?") when it names no authority.
+    region = None if named or filters.authority or filters.region else query.region
+    if not filters and not named and not region:
         return Scope(None, query.years)
     # Steering keeps reports whose authority is unknown; only an explicit filter drops them.
     chosen = [d for d in documents if filters.matches(d) and
-              (not named or not d.authority or authority_of(d) in named)]
+              (not named or not d.authority or authority_of(d) in named)
+              and (region is None or in_region(d, region))]
     of_year = [d for d in chosen if d.years & set(query.years)]
     chosen = of_year or chosen
     chosen = [d for d in chosen if d.kind in query.kinds] or chosen
@@ -135,6 +145,11 @@ def _fuller(document: Document) -> tuple[int, bool]:
 def authority_of(document: Document) -> str:
     """The canonical key of a report's authority ("" when unknown)."""
     return authorities.canonical(document.authority) if document.authority else ""
+
+
+def in_region(document: Document, region: str) -> bool:
+    """Whether a report's authority is in `region` (one of qa.regions.REGIONS)."""
+    return regions.region_of(authority_of(document)) == region
 
 
 # "and" between the words of a name, also written "&" with or without spaces ("H&F").

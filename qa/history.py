@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from qa import authorities
+from qa import authorities, regions
 from qa.filters import authority_of, distinct
 from qa.metadata import grade_spans
 from qa.sections import improvements
@@ -45,14 +45,34 @@ def page(store: Store, key: str) -> dict | None:
     if not documents:
         return None
     arrived = max(e.indexed_at for e in store.entries.values() if authority_of(e.document) == key)
-    return history(key, documents) | {"latest_arrival": arrived}
+    region = regions.region_of(key)
+    return history(key, documents) | {"latest_arrival": arrived,
+                                      "region_grades": region_grades(store, region) if region else None}
+
+
+def region_grades(store: Store, region: str) -> dict:
+    """How the authorities of `region` were graded at their latest graded inspection: for each
+    judgement, how many got each grade."""
+    latest: dict[str, Document] = {}
+    for entry in store.entries.values():
+        document, key = entry.document, authority_of(entry.document)
+        if (document.kind == "inspection" and document.date and document.meta.get("grades")
+                and regions.region_of(key) == region and document.date > getattr(latest.get(key), "date", "")):
+            latest[key] = document
+    grades: dict[str, dict[str, int]] = {name: {} for name in JUDGEMENTS}
+    for document in latest.values():
+        for name, grade in document.meta["grades"].items():
+            if name in grades:
+                grades[name][grade] = grades[name].get(grade, 0) + 1
+    return {"region": region, "authorities": len(latest), "grades": grades}
 
 
 def summary(key: str, documents: list[Document]) -> dict:
     """An authority in a list: its name, how many reports, its latest inspection and grades."""
     inspections = [d for d in documents if d.kind == "inspection" and d.date]
     latest = inspections[-1] if inspections else None
-    return {"key": key, "slug": slug(key), "name": name_of(key, documents), "reports": len(documents),
+    return {"key": key, "slug": slug(key), "name": name_of(key, documents), "region": regions.region_of(key),
+            "reports": len(documents),
             "latest_inspection": latest.date if latest else None,
             "grades": dict(latest.meta.get("grades", {})) if latest else {}}
 

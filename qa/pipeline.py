@@ -17,7 +17,7 @@ from qa.cluster import RayIndexer
 from qa.config import Settings
 from qa.embed import Embedder, make_embedder
 from qa.errors import IndexBuildingError, IndexDamagedError, IndexMissingError, QAError, QuestionError
-from qa.filters import Filters, Scope, authority_of, without_scope
+from qa.filters import Filters, Scope, authority_of, in_region, without_scope
 from qa.filters import scope as filters_scope
 from qa.from_lists import ListScores, StructureAnswers
 from qa.judgements import grade_citations
@@ -215,7 +215,8 @@ class QA:
         """An authority that no report is about, or a name that is not made out: another
         authority's reports must not answer it."""
         query = asked.query
-        unsure = query.could_mean and not query.many  # "Which councils in Yorkshire ...?" asks about several
+        # "Which councils in Yorkshire ...?" asks about several; "in the North West", about a region's.
+        unsure = query.could_mean and not query.many and not query.region
         if query.authorities or asked.filters.authority or not (query.absent or unsure):
             return None
         could_mean = tuple(authorities.display(key) or key for key in query.could_mean) if unsure else ()
@@ -327,6 +328,8 @@ class QA:
         documents = [entry.document for entry in store.entries.values() if filters.matches(entry.document)]
         scorer = self.reader.scorer
         if query.many and not named and query.judgement in JUDGEMENTS:
+            if query.region and not filters.region:
+                documents = [d for d in documents if in_region(d, query.region)]
             return across_authorities(documents, query.judgement, query.grades, query.years,
                                       scorer.front_page(query.judgement))
         if query.change and len(named) == 1:

@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from qa import authorities, glossary
+from qa import authorities, glossary, regions
 from qa.authorities import authority_key
 from qa.judgements import area_named, judgement_asked
 from qa.lexical import STOPWORDS
@@ -169,6 +169,7 @@ class Query:
     since: int | None = None  # the year a change is measured from ("since 2018")
     change: str | None = None  # the judgement whose change between inspections it asks about
     grade_named: bool = False  # names a grade or judgement ("rated", "overall effectiveness")
+    region: str | None = None  # the region it names when it names no authority ("the North West")
 
     @property
     def present(self) -> bool:
@@ -222,7 +223,8 @@ def understand(question: str, history: Sequence[str] = (), known: Iterable[str] 
                  wants=wants, initials=initials_asked(asked),
                  many=many, grades=grades_named(asked),
                  since=year_measured_from(text), change=change_asked(asked, mentions),
-                 grade_named=judgement is not None or area_named(asked) == "overall_effectiveness")
+                 grade_named=judgement is not None or area_named(asked) == "overall_effectiveness",
+                 region=None if named.keys else regions.named_in(text))
 
 
 def judgement_followed(question: str, context: Sequence[str]) -> str | None:

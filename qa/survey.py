@@ -14,8 +14,8 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from qa import authorities
-from qa.filters import Filters, Scope, authority_of, distinct, without_scope
+from qa import authorities, regions
+from qa.filters import Filters, Scope, authority_of, distinct, in_region, without_scope
 from qa.pipeline import QA
 from qa.query import Query, kinds_surveyed
 from qa.retrieve import in_each, query_vector
@@ -24,8 +24,8 @@ from qa.types import Answer, Document
 # Passages read in each report, and reports read in one batch of the span model.
 PASSAGES_PER_REPORT = 3
 BATCH = 8
-CSV_FIELDS = ("authority", "date", "kind", "title", "doc_id", "answer", "score", "reference", "paragraph_number",
-              "page", "doc_start", "doc_end")
+CSV_FIELDS = ("authority", "region", "date", "kind", "title", "doc_id", "answer", "score", "reference",
+              "paragraph_number", "page", "doc_start", "doc_end")
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,7 @@ class SurveyRow:
     span's probability of being right, answered or not."""
 
     authority: str | None
+    region: str | None
     doc_id: str
     title: str
     date: str | None
@@ -42,15 +43,18 @@ class SurveyRow:
     answer: Answer | None
 
     def to_dict(self) -> dict:
-        return {"authority": self.authority, "doc_id": self.doc_id, "title": self.title, "date": self.date,
+        return {"authority": self.authority, "region": self.region, "doc_id": self.doc_id, "title": self.title,
+                "date": self.date,
                 "kind": self.kind, "score": round(self.score, 4),
                 "answer": self.answer.to_dict() if self.answer else None}
 
 
 def reports(qa: QA, query: Query, filters: Filters) -> list[Document]:
-    """The reports a survey asks: those the filters allow, of the years and kinds of report the
-    question names, one of each; by authority, then date."""
+    """The reports a survey asks: those the filters allow, of the region, years and kinds of report
+    the question names, one of each; by authority, then date."""
     documents = [e.document for e in qa.store.entries.values() if filters.matches(e.document)]
+    if query.region and not filters.region and not query.authorities:
+        documents = [d for d in documents if in_region(d, query.region)]
     if query.years:
         documents = [d for d in documents if d.years & set(query.years)]
     kinds = () if filters.kind else kinds_surveyed(query.text)
@@ -89,7 +93,8 @@ def _rows(qa: QA, store, query: Query, documents: list[Document]) -> Iterator[Su
             best = answers[0] if answers else None
             score = best.score if best else 0.0
             name = authorities.display(authority_of(document)) or document.authority
-            yield SurveyRow(name, document.doc_id, document.title, document.date, document.kind, score,
+            yield SurveyRow(name, regions.region_of(authority_of(document)), document.doc_id, document.title,
+                            document.date, document.kind, score,
                             best if best and score >= qa.settings.threshold else None)
 
 
@@ -101,7 +106,7 @@ def to_csv(rows: list[SurveyRow]) -> str:
     writer.writerow(CSV_FIELDS)
     for row in rows:
         citation = row.answer.citation if row.answer else None
-        values = [row.authority or "", row.date or "", row.kind, row.title, row.doc_id,
+        values = [row.authority or "", row.region or "", row.date or "", row.kind, row.title, row.doc_id,
                   row.answer.text if row.answer else "", f"{row.score:.4f}",
                   citation.reference if citation else "",
                   "" if citation is None or citation.paragraph_number is None else citation.paragraph_number,

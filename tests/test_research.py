@@ -135,10 +135,11 @@ def test_survey_csv_is_one_line_a_report_and_never_a_formula(research_qa):
     _, rows = survey(research_qa, "How well are care leavers supported?", Filters(authority="Sunderland"))
     rows = list(rows)
     table = list(csv.reader(io.StringIO(to_csv(rows))))
-    assert table[0][:3] == ["authority", "date", "kind"] and len(table) == 1 + len(rows)
-    forged = rows[0].__class__("=HYPERLINK(\"x\")", "id", "-title", None, "inspection", 0.5, None)
-    assert list(csv.reader(io.StringIO(to_csv([forged]))))[1][:4] == ["'=HYPERLINK(\"x\")", "", "inspection",
-                                                                       "'-title"]
+    assert table[0][:4] == ["authority", "region", "date", "kind"] and len(table) == 1 + len(rows)
+    assert {line[1] for line in table[1:]} == {"North East"}
+    forged = rows[0].__class__("=HYPERLINK(\"x\")", "+region", "id", "-title", None, "inspection", 0.5, None)
+    assert list(csv.reader(io.StringIO(to_csv([forged]))))[1][:5] == ["'=HYPERLINK(\"x\")", "'+region", "",
+                                                                       "inspection", "'-title"]
 
 
 def test_history_lists_reports_grades_and_what_needs_to_improve(research_qa):

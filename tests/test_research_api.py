@@ -158,3 +158,21 @@ def test_equal_judgements_of_an_inspection_sit_side_by_side_on_the_chart():
                              {key: key for key in "abcde"}))
     centres = sorted(float(x) for x in re.findall(r'<circle cx="([\d.]+)"', chart))
     assert len(centres) == 5 and all(right - left >= 9 for left, right in zip(centres, centres[1:], strict=False))
+
+
+def test_regions_filter_the_reports_and_stand_beside_an_authority(client):
+    body = client.get("/api/reports?region=London&sort=region").get_json()
+    assert body["total"] > 0 and {r["authority"] for r in body["reports"]} <= {"Bromley", "Havering"}
+    assert client.get("/api/reports?region=Atlantis").status_code == 400
+    listing = client.get("/reports?region=North+East").get_data(as_text=True)
+    assert "<td>North East</td>" in listing and "Bromley" not in listing.split("<tbody>")[1]
+    assert '<select name="region">' in client.get("/").get_data(as_text=True)
+    history = client.get("/api/authorities/sunderland").get_json()
+    conforms(history, "AuthorityHistory")
+    assert history["region"] == "North East" and history["region_grades"]["authorities"] == 1
+    page = client.get("/authorities/sunderland").get_data(as_text=True)
+    assert "Beside the North East" in page and 'id="region-grades"' in page
+    reply = client.post("/api/ask", json={"question": "How well are care leavers supported?",
+                                          "filters": {"region": "London"}}).get_json()
+    conforms(reply, "Reply")
+    assert reply["answers"] and {a["citation"]["authority"] for a in reply["answers"]} <= {"Bromley", "Havering"}

@@ -142,7 +142,7 @@ def _history(history) -> list[str]:
 
 @blueprint.get("/reports")
 def reports():
-    """The indexed reports, filtered and sorted as the reports page does (authority, kind, year,
+    """The indexed reports, filtered and sorted as the reports page does (authority, region, kind, year,
     grade, sort, order), from `offset`, at most `limit`."""
     chosen = Selection.from_args(request.args).select(_qa().store)
     offset = query_integer("offset", 0, 0)

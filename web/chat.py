@@ -12,6 +12,7 @@ from qa.catalogue import GRADES, Selection
 from qa.errors import IndexMissingError
 from qa.filters import authority_of
 from qa.metadata import KINDS
+from qa.regions import REGIONS, region_of
 from qa.tables import JUDGEMENTS
 from web.chart import grades_chart
 
@@ -30,11 +31,11 @@ def chat():
     try:
         store = _store()
     except IndexMissingError:
-        return render_template("chat.html", loaded=None, authorities=[], kinds=KINDS)
+        return render_template("chat.html", loaded=None, authorities=[], kinds=KINDS, regions=REGIONS)
     dates = sorted(entry.document.date for entry in store.entries.values() if entry.document.date)
     loaded = {"reports": len(store.entries), "authorities": len(store.authorities),
               "first": dates[0] if dates else None, "last": dates[-1] if dates else None}
-    return render_template("chat.html", loaded=loaded, authorities=_authority_names(), kinds=KINDS)
+    return render_template("chat.html", loaded=loaded, authorities=_authority_names(), kinds=KINDS, regions=REGIONS)
 
 
 @blueprint.get("/favicon.ico")
@@ -45,7 +46,7 @@ def favicon():
 
 @blueprint.get("/compare")
 def compare():
-    return render_template("compare.html", kinds=KINDS, authorities=_authority_names())
+    return render_template("compare.html", kinds=KINDS, authorities=_authority_names(), regions=REGIONS)
 
 
 @blueprint.get("/reports")
@@ -61,6 +62,7 @@ def reports():
     return render_template("reports.html", entries=shown, total=len(chosen), selection=selection, page=page,
                            week_ago=week_ago,
                            pages=pages, kinds=KINDS, grades=GRADES, years=years, judgements=JUDGEMENTS,
+                           regions=REGIONS, region_of=lambda d: region_of(authority_of(d)),
                            authorities=_authority_names(), slug_of=lambda d: histories.slug(authority_of(d)),
                            name_of=lambda d: histories.name_of(authority_of(d), [d]))
 
@@ -80,7 +82,7 @@ def authority(name: str):
     inspections = [report for report in found["history"] if report["kind"] == "inspection" and report["date"]]
     chart = grades_chart([(report["date"], {name: value["grade"] for name, value in report["grades"].items()})
                           for report in inspections], JUDGEMENTS)
-    return render_template("authority.html", authority=found, chart=chart, judgements=JUDGEMENTS,
+    return render_template("authority.html", authority=found, chart=chart, judgements=JUDGEMENTS, grades=GRADES,
                            improving=[report for report in found["history"] if report["improvements"]])
 
 

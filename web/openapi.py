@@ -5,6 +5,7 @@ from __future__ import annotations
 from qa.catalogue import GRADES, SORTS
 from qa.config import MAX_TOP_K
 from qa.metadata import KINDS
+from qa.regions import REGIONS
 from qa.types import REASONS
 
 _NULLABLE_STRING = {"type": ["string", "null"]}
@@ -76,7 +77,9 @@ _FILTERS = {"type": ["object", "null"], "additionalProperties": False,
             "properties": {"authority": {"type": "string", "minLength": 1, "examples": ["Worcestershire"]},
                            "kind": {"type": "string", "enum": list(KINDS)},
                            "from": {"type": "string", "format": "date", "description": "published on or after"},
-                           "to": {"type": "string", "format": "date", "description": "published on or before"}}}
+                           "to": {"type": "string", "format": "date", "description": "published on or before"},
+                           "region": {"type": "string", "enum": list(REGIONS),
+                                      "description": "reports on the authorities of this region of England"}}}
 _SURVEY = {
     "type": "object", "required": ["question"],
     "properties": {"question": {"type": "string", "minLength": 1, "maxLength": 2000}, "filters": _FILTERS,
@@ -87,8 +90,9 @@ _SURVEY = {
                                              "{\"done\", \"id\", \"took_ms\"}"}},
 }
 _SURVEY_ROW = {
-    "type": "object", "required": ["authority", "doc_id", "title", "date", "kind", "score", "answer"],
-    "properties": {"authority": _NULLABLE_STRING, "doc_id": {"type": "string"}, "title": {"type": "string"},
+    "type": "object", "required": ["authority", "region", "doc_id", "title", "date", "kind", "score", "answer"],
+    "properties": {"authority": _NULLABLE_STRING, "region": _NULLABLE_STRING,
+                   "doc_id": {"type": "string"}, "title": {"type": "string"},
                    "date": _NULLABLE_STRING, "kind": {"type": "string"},
                    "score": {"type": "number", "minimum": 0, "maximum": 1},
                    "answer": {"oneOf": [{"$ref": "#/components/schemas/Answer"}, {"type": "null"}],
@@ -101,8 +105,9 @@ _SURVEY_PAGE = {
                    "took_ms": {"type": "number"}},
 }
 _AUTHORITY = {
-    "type": "object", "required": ["key", "slug", "name", "reports", "latest_inspection", "grades"],
+    "type": "object", "required": ["key", "slug", "name", "region", "reports", "latest_inspection", "grades"],
     "properties": {"key": {"type": "string"}, "slug": {"type": "string"}, "name": {"type": "string"},
+                   "region": {**_NULLABLE_STRING, "description": "its region of England (ONS)"},
                    "reports": {"type": "integer"}, "latest_inspection": _NULLABLE_STRING,
                    "grades": {"type": "object", "additionalProperties": {"type": "string"}}},
 }
@@ -111,10 +116,17 @@ _SPAN = {"type": "object", "required": ["text", "doc_start", "doc_end", "paragra
                         "paragraph_number": {"type": ["integer", "null"]}, "grade": {"type": "string"}}}
 _HISTORY = {
     "allOf": [{"$ref": "#/components/schemas/Authority"}, {
-        "type": "object", "required": ["judgements", "history", "latest_arrival"],
+        "type": "object", "required": ["judgements", "history", "latest_arrival", "region_grades"],
         "properties": {"judgements": {"type": "object", "additionalProperties": {"type": "string"}},
                        "latest_arrival": {**_NULLABLE_STRING, "description": "when the authority's most "
                                           "recently indexed report arrived in the index (UTC)"},
+                       "region_grades": {
+                           "type": ["object", "null"], "required": ["region", "authorities", "grades"],
+                           "description": "how its region's authorities were graded at their latest graded "
+                                          "inspection: per judgement, how many got each grade",
+                           "properties": {"region": {"type": "string"}, "authorities": {"type": "integer"},
+                                          "grades": {"type": "object", "additionalProperties": {
+                                              "type": "object", "additionalProperties": {"type": "integer"}}}}},
                        "history": {"type": "array", "items": {
                            "type": "object",
                            "required": ["doc_id", "title", "kind", "date", "inspection_start", "inspection_end",
@@ -302,6 +314,7 @@ def document() -> dict:
                 "get": {"summary": "The indexed reports, filtered and sorted as the reports page",
                         "parameters": [
                             _query("authority", {"type": "string"}),
+                            _query("region", {"type": "string", "enum": list(REGIONS)}),
                             _query("kind", {"type": "string", "enum": list(KINDS)}),
                             _query("year", {"type": "integer"}),
                             _query("grade", {"type": "string", "enum": list(GRADES)}, "overall effectiveness"),

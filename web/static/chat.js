@@ -163,7 +163,7 @@ function closestPassages(turn, reply, asked) {
 
 // The filters on the reports asked, as /api/ask takes them: only those given.
 const filterForm = document.getElementById("filters");
-const FILTERS = ["authority", "kind", "from", "to"];
+const FILTERS = ["authority", "region", "kind", "from", "to"];
 function chosenFilters() {
   const chosen = {};
   FILTERS.forEach((name) => {

@@ -13,7 +13,8 @@ let order = { key: null, descending: false };
 
 function rowElement(row) {
   const tr = element("tr", row.answer ? "found" : "not-found-row");
-  tr.append(element("td", null, row.authority || ""), element("td", null, row.title),
+  tr.append(element("td", null, row.authority || ""), element("td", null, row.region || ""),
+    element("td", null, row.title),
     element("td", null, row.date || "not given"), element("td", null, row.kind));
   const answer = element("td", "survey-answer");
   if (row.answer) {
@@ -125,7 +126,7 @@ form.addEventListener("submit", (event) => {
   const question = String(data.get("question") || "").trim();
   if (!question) return;
   const filters = {};
-  for (const name of ["authority", "kind", "from", "to"]) {
+  for (const name of ["authority", "region", "kind", "from", "to"]) {
     if (data.get(name)) filters[name] = data.get(name);
   }
   survey(question, filters);
