@@ -124,6 +124,12 @@ class Replica:
                     replica.most_in_flight = max(replica.most_in_flight, replica._in_flight)
                 try:
                     status, headers, body = replica._answer(parts.path, parse_qs(parts.query))
+                finally:
+                    # Counted out before the answer is sent: a client that waits for each answer
+                    # could otherwise ask again before this thread gets here, and look like two.
+                    with replica._lock:
+                        replica._in_flight -= 1
+                try:
                     self.send_response(status)
                     for name, value in headers.items():
                         self.send_header(name, value)
@@ -132,9 +138,6 @@ class Replica:
                     self.wfile.write(body)
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up waiting
-                finally:
-                    with replica._lock:
-                        replica._in_flight -= 1
 
             def log_message(self, *_) -> None:
                 pass
