@@ -1,4 +1,5 @@
-"""Save the README's screenshots: docs/chat.png (the chat on the shipped corpus) and, with
+"""Save the README's screenshots: docs/chat.png (the chat on the shipped corpus, its filters open),
+docs/page.png (a citation opened at its page of the PDF, over tests/samples' PDF inspection) and, with
 --full-index, docs/table.png, docs/compare.png, docs/authority.png and docs/reports.png (the
 research pages over the whole collection in ../shared/ofsted).
 
@@ -16,6 +17,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.parse
 import urllib.request
@@ -68,12 +70,35 @@ def chat() -> None:
     with serving() as base:
         driver = browser()
         driver.get(base + "/")
+        driver.find_element(By.CSS_SELECTOR, "#filters-box summary").click()
+        Select(driver.find_element(By.NAME, "kind")).select_by_visible_text("focused visit")
         for question in ("How were referrals relating to domestic abuse dealt with?", "And school attendance?"):
             ask(driver, question)
         driver.execute_script("window.scrollTo(0, 0)")
         driver.save_screenshot("docs/chat.png")
         driver.quit()
     print("saved docs/chat.png")
+
+
+def page(folder: Path) -> None:
+    corpus, index = folder / "corpus", folder / "index"
+    corpus.mkdir()
+    shutil.copy(Path("tests/samples/worcestershire-inspection-2023.pdf"), corpus)
+    subprocess.run([sys.executable, "-m", "qa.cli", "index", "--corpus", str(corpus), "--index", str(index)],
+                   check=True)
+    with serving("--corpus", str(corpus), "--index", str(index)) as base:
+        driver = browser(1000, 1100)
+        driver.get(base + "/")
+        ask(driver, "How do social workers in the emergency duty team work with daytime services?")
+        driver.find_element(By.CSS_SELECTOR, ".answer a.view").click()
+        WebDriverWait(driver, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#original rect.highlight"))
+        WebDriverWait(driver, 60).until(lambda d: d.execute_script(
+            "const i = new Image(); i.src = arguments[0]; return i.complete && i.naturalWidth > 0;",
+            d.find_element(By.CSS_SELECTOR, "#original svg image").get_attribute("href")))
+        driver.execute_script("document.querySelector('rect.highlight').scrollIntoView({block: 'center'})")
+        driver.save_screenshot("docs/page.png")
+        driver.quit()
+    print("saved docs/page.png")
 
 
 def research(index: Path) -> None:
@@ -107,6 +132,8 @@ def main() -> None:
     parser.add_argument("--full-index", type=Path, help="the index of ../shared/ofsted, for the research pages")
     args = parser.parse_args()
     chat()
+    with tempfile.TemporaryDirectory() as folder:
+        page(Path(folder))
     if args.full_index:
         research(args.full_index)
 

@@ -176,3 +176,21 @@ def test_regions_filter_the_reports_and_stand_beside_an_authority(client):
                                           "filters": {"region": "London"}}).get_json()
     conforms(reply, "Reply")
     assert reply["answers"] and {a["citation"]["authority"] for a in reply["answers"]} <= {"Bromley", "Havering"}
+
+
+def test_a_report_held_as_pdf_shows_the_cited_page_with_the_words_highlighted(client, research_qa):
+    pdf = next(e.document for e in research_qa.store.entries.values() if e.document.source.endswith(".pdf"))
+    start = pdf.text.index("Communication between the social workers in EDT")
+    end = start + len("Communication between the social workers in EDT")
+    page = client.get(f"/reports/{pdf.doc_id}?start={start}&end={end}").get_data(as_text=True)
+    number = pdf.page_at(start)
+    assert number > 1 and f"Page {number} of 12 of the PDF, the cited words highlighted" in page
+    assert page.count('<rect class="highlight"') >= 1 and f"/reports/{pdf.doc_id}/pages/{number}.png" in page
+    image = client.get(f"/reports/{pdf.doc_id}/pages/{number}.png")
+    assert image.status_code == 200 and image.mimetype == "image/png" and image.data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert client.get(f"/reports/{pdf.doc_id}/pages/13.png").status_code == 404
+    other = client.get(f"/reports/{pdf.doc_id}?start={start}&end={end}&page=1").get_data(as_text=True)
+    assert "Page 1 of 12 of the PDF</h2>" in other and '<rect class="highlight"' not in other
+    text = next(e.document for e in research_qa.store.entries.values() if e.document.source.endswith(".txt"))
+    assert 'id="original"' not in client.get(f"/reports/{text.doc_id}").get_data(as_text=True)
+    assert client.get(f"/reports/{text.doc_id}/pages/1.png").status_code == 404

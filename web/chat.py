@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request
 
 from qa import history as histories
+from qa import pdf_view
 from qa.catalogue import GRADES, Selection
-from qa.errors import IndexMissingError
+from qa.errors import IndexMissingError, ReportError
 from qa.filters import authority_of
 from qa.metadata import KINDS
+from qa.refresh import located
 from qa.regions import REGIONS, region_of
 from qa.tables import JUDGEMENTS
 from web.chart import grades_chart
@@ -88,10 +90,21 @@ def authority(name: str):
 
 @blueprint.get("/reports/<doc_id>")
 def report(doc_id: str):
+    """A report's text with the cited span (`start`, `end`) marked; for a report held as PDF, first
+    the page of the PDF it is on (or page `page`), with the span's words highlighted on it."""
     document = _store().entry(doc_id).document
     start = request.args.get("start", type=int)
     end = request.args.get("end", type=int)
     valid = start is not None and end is not None and 0 <= start < end <= len(document.text)
+    original = None
+    pdf = _pdf_of(document)
+    if pdf is not None:
+        cited = document.page_at(start) if valid else None
+        number = request.args.get("page", type=int) or cited or 1
+        try:
+            original = pdf_view.page(pdf, number, document.text[start:end] if number == cited else "")
+        except ReportError:
+            original = None
     paragraphs = []
     for paragraph in document.paragraphs:
         text = document.text[paragraph.start:paragraph.end]
@@ -102,8 +115,28 @@ def report(doc_id: str):
         else:
             parts = (text, "", "")
         paragraphs.append({"number": paragraph.number, "cited": cited, "parts": parts})
-    return render_template("report.html", document=document, paragraphs=paragraphs,
+    return render_template("report.html", document=document, paragraphs=paragraphs, original=original,
+                           span={"start": start, "end": end} if valid else {},
                            slug=histories.slug(authority_of(document)) if document.authority else None)
+
+
+@blueprint.get("/reports/<doc_id>/pages/<int:number>.png")
+def report_page(doc_id: str, number: int):
+    """Page `number` of a report held as PDF, as an image."""
+    pdf = _pdf_of(_store().entry(doc_id).document)
+    if pdf is None:
+        abort(404, description="this report is not held as a PDF")
+    try:
+        image = pdf_view.render(pdf, number)
+    except ReportError as error:
+        abort(404, description=str(error))
+    return Response(image, mimetype="image/png", headers={"Cache-Control": "private, max-age=3600"})
+
+
+def _pdf_of(document):
+    """The PDF a report was read from, when it is one and is still in the corpus."""
+    path = located(document.source, current_app.extensions["qa"].settings.corpus)
+    return path if pdf_view.is_pdf(path) else None
 
 
 def _authority_names() -> list[tuple[str, str]]:

@@ -16,8 +16,8 @@ MAX_PAGES = 2000
 _MIN_LETTERS_PER_PAGE = 20
 # PDFium marks a hyphen it found at a line end with U+FFFE.
 _LINE_END_HYPHEN = "\ufffe"
-# PDFium is not thread-safe: one document at a time.
-_LOCK = threading.Lock()
+# PDFium is not thread-safe: one document at a time (qa.pdf_view renders pages under it too).
+PDFIUM_LOCK = threading.Lock()
 
 
 def load_pdf(raw: bytes) -> tuple[str, str | None]:
@@ -26,7 +26,7 @@ def load_pdf(raw: bytes) -> tuple[str, str | None]:
 
     if b"%PDF-" not in raw[:1024]:
         raise ReportError("not a PDF file (no %PDF header)")
-    with _LOCK:
+    with PDFIUM_LOCK:
         try:
             document = pypdfium2.PdfDocument(raw)
         except pypdfium2.PdfiumError as error:
