@@ -1,8 +1,10 @@
 """The chat page in headless Chromium (Debian's chromium and chromium-driver) against a real server."""
 
+import contextlib
 import shutil
 import socket
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -26,21 +28,29 @@ The panel chair wrote <img src=x onerror="window.pwned = 2"> in the minutes of e
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, real_embedder):
-    from waitress import create_server
-
     folder = tmp_path_factory.mktemp("browser")
     shutil.copytree(CORPUS, folder / "corpus")
     (folder / "corpus" / "hostile.txt").write_text(HOSTILE)
     qa = QA(Settings.load(environ={}, corpus=folder / "corpus", index=folder / "index"), real_embedder)
     qa.refresh()
+    with _serving(qa) as base:
+        yield base
+
+
+@contextlib.contextmanager
+def _serving(qa):
+    """The app over `qa` served by waitress on a free port: its base URL."""
+    from waitress import create_server
+
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     server = create_server(create_app(qa=qa), host="127.0.0.1", port=port, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{port}"
-    server.close()
+    threading.Thread(target=server.run, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.close()
 
 
 @pytest.fixture(scope="module")
@@ -180,8 +190,6 @@ SAMPLES = CORPUS.parent / "tests" / "samples"
 @pytest.fixture(scope="module")
 def research_server(tmp_path_factory, real_embedder):
     """The chat over real inspections of seven authorities and one whose text is full of markup."""
-    from waitress import create_server
-
     folder = tmp_path_factory.mktemp("research-browser")
     shutil.copytree(SAMPLES / "authorities", folder / "corpus")
     shutil.copy(SAMPLES / "worcestershire-inspection-2023.txt", folder / "corpus")
@@ -190,13 +198,8 @@ def research_server(tmp_path_factory, real_embedder):
                              feedback=str(folder / "feedback.sqlite3"))
     qa = QA(settings, real_embedder)
     qa.refresh()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = create_server(create_app(qa=qa), host="127.0.0.1", port=port, threads=4)
-    threading.Thread(target=server.run, daemon=True).start()
-    yield f"http://127.0.0.1:{port}", qa
-    server.close()
+    with _serving(qa) as base:
+        yield base, qa
 
 
 def _wait(browser, condition, seconds=60):
@@ -351,7 +354,7 @@ def test_the_chat_says_what_is_loaded_and_its_filters_steer_a_question_and_its_l
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
     browser.get(server + "/")
-    assert browser.find_element(By.ID, "loaded").text.startswith("6 reports on 1 authorities")
+    assert browser.find_element(By.ID, "loaded").text.startswith("6 reports on 1 authority,")
     browser.find_element(By.CSS_SELECTOR, "#filters-box summary").click()
     Select(browser.find_element(By.NAME, "kind")).select_by_visible_text("focused visit")
     turn = _ask(browser, "How were referrals relating to domestic abuse dealt with?", 1)
@@ -382,3 +385,165 @@ def test_feedback_buttons_have_names_that_tell_them_apart_and_a_skip_link_comes_
     assert skip.get_attribute("class") == "skip-link" and skip.get_attribute("href").endswith("#main")
     skip.send_keys(Keys.ENTER)
     assert browser.switch_to.active_element.get_attribute("id") == "main"
+
+
+@pytest.fixture(scope="module")
+def pdf_server(tmp_path_factory, real_embedder):
+    """The chat over one inspection held as its PDF."""
+    folder = tmp_path_factory.mktemp("pdf-browser")
+    (folder / "corpus").mkdir()
+    shutil.copy(SAMPLES / "worcestershire-inspection-2023.pdf", folder / "corpus")
+    qa = QA(Settings.load(environ={}, corpus=folder / "corpus", index=folder / "index"), real_embedder)
+    qa.refresh()
+    with _serving(qa) as base:
+        yield base, folder / "corpus" / "worcestershire-inspection-2023.pdf"
+
+
+def test_a_cited_page_of_the_pdf_opens_with_the_highlight_over_the_answers_words(pdf_server, browser):
+    """The highlight's boxes, as Chromium lays them out over the page, are mapped back to the PDF's
+    points: PDFium finds the answer's words inside them."""
+    import pypdfium2
+    from selenium.webdriver.common.by import By
+
+    from qa.evaluate import fold
+
+    base, pdf = pdf_server
+    browser.get(base + "/")
+    turn = _ask(browser, "How do social workers in the emergency duty team communicate with day teams?", 1)
+    answer = turn.find_element(By.CSS_SELECTOR, ".answer mark").text
+    assert "p. " in turn.find_element(By.CSS_SELECTOR, ".answer .where").text
+    turn.find_element(By.CSS_SELECTOR, ".answer a.view").click()
+    _wait(browser, lambda driver: driver.find_elements(By.CSS_SELECTOR, "#original rect.highlight"))
+    assert browser.switch_to.active_element.get_attribute("id") == "original"
+    number = int(browser.find_element(By.ID, "original-heading").text.split()[1])
+    image = browser.find_element(By.CSS_SELECTOR, "#original svg image").rect
+    _wait(browser, lambda driver: driver.execute_script(
+        "const i = new Image(); i.src = arguments[0]; return i.complete && i.naturalWidth > 0;",
+        browser.find_element(By.CSS_SELECTOR, "#original svg image").get_attribute("href")))
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        page = document[number - 1]
+        width, height = page.get_size()
+        textpage = page.get_textpage()
+        under = ""
+        for rect in browser.find_elements(By.CSS_SELECTOR, "#original rect.highlight"):
+            box = rect.rect
+            left = (box["x"] - image["x"]) / image["width"] * width
+            right = (box["x"] + box["width"] - image["x"]) / image["width"] * width
+            top = height - (box["y"] - image["y"]) / image["height"] * height
+            bottom = height - (box["y"] + box["height"] - image["y"]) / image["height"] * height
+            # The box's middle, so that no neighbouring letter of the line above or below, or beside, is in it.
+            band = (top - bottom) / 4
+            under += textpage.get_text_bounded(left + 0.5, bottom + band, right - 0.5, top - band)
+        textpage.close()
+        page.close()
+    finally:
+        document.close()
+
+    def letters(text):
+        return "".join(char for char in fold(text) if char.isalnum())
+
+    assert letters(answer) and letters(answer) in letters(under)
+
+
+def test_axe_finds_no_wcag_violation_on_any_page(research_server, pdf_server, browser):
+    """axe-core (tests/vendor/axe-core) in Chromium: WCAG 2.2 A and AA on every page, the chat with
+    an answer and a table in it."""
+    import urllib.parse
+
+    from selenium.webdriver.common.by import By
+
+    base, qa = research_server
+    script = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text(encoding="utf-8")
+    sunderland = next(e.document for e in qa.store.entries.values() if e.document.authority == "Sunderland")
+    pdf_base, _ = pdf_server
+    pages = ["/", "/compare", "/reports", "/reports?region=London&sort=region", "/authorities",
+             "/authorities/sunderland", f"/reports/{urllib.parse.quote(sunderland.doc_id)}?start=0&end=40#cited",
+             "/reports/no-such-report"]
+    found = {}
+
+    def check(where):
+        browser.execute_script(script)
+        result = browser.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']})"
+            ".then(r => done(r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))))")
+        if result:
+            found[where] = result
+
+    for path in pages:
+        browser.get(base + path)
+        check(path)
+    browser.get(base + "/?q=Which councils were judged outstanding in 2024?")
+    _wait(browser, lambda driver: driver.find_elements(By.CSS_SELECTOR, ".table-answer"))
+    _ask(browser, "How well are care leavers supported in Sunderland?", 2)
+    check("chat with answers")
+    browser.get(pdf_base + "/")
+    _ask(browser, "Who was the lead inspector?", 1)
+    browser.find_element(By.CSS_SELECTOR, ".answer a.view").click()
+    _wait(browser, lambda driver: driver.find_elements(By.ID, "original"))
+    check("page of a PDF")
+    assert not found
+
+
+def _tab_to(browser, wanted, presses=80):
+    """Press Tab until the focused element is one `wanted` accepts; that element."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    for _ in range(presses):
+        ActionChains(browser).send_keys(Keys.TAB).perform()
+        focused = browser.switch_to.active_element
+        if wanted(focused):
+            return focused
+    raise AssertionError("Tab never reached the element")
+
+
+def test_a_keyboard_alone_asks_gives_feedback_and_follows_a_citation(research_server, browser):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    from qa.feedback import FeedbackStore
+
+    base, qa = research_server
+    browser.get(base + "/")
+    _tab_to(browser, lambda e: e.get_attribute("id") == "question")
+    ActionChains(browser).send_keys("How do staff in Sunderland find their supervision?" + Keys.ENTER).perform()
+    _wait(browser, lambda driver: driver.find_elements(By.CSS_SELECTOR, ".turn .answers"))
+    _tab_to(browser, lambda e: e.get_attribute("data-verdict") == "right")
+    ActionChains(browser).send_keys(Keys.ENTER).perform()
+    said = _wait(browser, lambda driver: "saved" in driver.switch_to.active_element.text
+                 and driver.switch_to.active_element)
+    assert said.get_attribute("role") == "status"
+    assert FeedbackStore(qa.settings.feedback_path).all()[-1]["verdict"] == "right"
+    _tab_to(browser, lambda e: e.get_attribute("class") == "view")
+    ActionChains(browser).send_keys(Keys.ENTER).perform()
+    _wait(browser, lambda driver: "/reports/" in driver.current_url
+          and driver.switch_to.active_element.get_attribute("id") == "cited")
+    assert browser.switch_to.active_element.find_element(By.TAG_NAME, "mark").text
+
+
+def test_every_page_fits_a_phone_360_pixels_wide(research_server, pdf_server, browser):
+    """Nothing but the wide tables' own scrolling boxes is wider than the screen."""
+    from selenium.webdriver.common.by import By
+
+    base, _ = research_server
+    pdf_base, _ = pdf_server
+    browser.set_window_size(360, 800)
+    try:
+        wide = {}
+        for url in [base + path for path in ("/", "/compare", "/reports", "/authorities", "/authorities/sunderland")]:
+            browser.get(url)
+            width = browser.execute_script("return document.documentElement.scrollWidth")
+            if width > browser.execute_script("return window.innerWidth"):
+                wide[url] = width
+        browser.get(pdf_base + "/")
+        _ask(browser, "Who was the lead inspector?", 1)
+        browser.find_element(By.CSS_SELECTOR, ".answer a.view").click()
+        _wait(browser, lambda driver: driver.find_elements(By.ID, "original"))
+        if browser.execute_script("return document.documentElement.scrollWidth > window.innerWidth"):
+            wide["page of a PDF"] = browser.execute_script("return document.documentElement.scrollWidth")
+        assert not wide
+    finally:
+        browser.set_window_size(1100, 1000)

@@ -263,7 +263,7 @@ def document() -> dict:
     admin = [{"bearer": []}]
     return {
         "openapi": "3.1.0",
-        "info": {"title": "qa: questions over Ofsted reports", "version": "1.0.0",
+        "info": {"title": "Verbatim (qa): questions over Ofsted's reports on children's services", "version": "1.0.0",
                  "description": "Extractive answers: every answer is an exact slice of a report."},
         "paths": {
             "/api/ask": {"post": {

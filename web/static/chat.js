@@ -30,6 +30,14 @@ function citationLine(answer) {
 // Feedback becomes test data: "right" / "wrong" on an answer, "this passage answers it" on a closest one.
 function feedbackButtons(answer, kind, asked) {
   const box = element("span", "feedback");
+  // The buttons give way to what became of the verdict, which takes the focus they had.
+  const done = (text) => {
+    const said = element("span", "feedback-done", text);
+    said.setAttribute("role", "status");
+    said.tabIndex = -1;
+    box.replaceChildren(said);
+    said.focus();
+  };
   const choices = kind === "found" ? [["right", "Right"], ["wrong", "Wrong"]] : [["answers", "This passage answers it"]];
   choices.forEach(([verdict, label]) => {
     const button = element("button", "secondary", label);
@@ -46,9 +54,9 @@ function feedbackButtons(answer, kind, asked) {
           headers: { "Content-Type": "application/json" },
           body: JSON.stringify({ verdict, question: asked.question, history: asked.history, answer }),
         });
-        box.replaceChildren(element("span", "feedback-done", response.ok ? "Thank you: saved." : "Could not save."));
+        done(response.ok ? "Thank you: saved." : "Could not save.");
       } catch (error) {
-        box.replaceChildren(element("span", "feedback-done", "Could not save."));
+        done("Could not save.");
       }
     });
     box.append(button);
