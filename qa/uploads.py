@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import tempfile
 import time
 import unicodedata
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from qa.errors import QAError, ReportError, StorageError
 from qa.loaders import LOADERS
@@ -29,6 +31,10 @@ class ReportExistsError(QAError):
     """An upload would replace a report already in the corpus, and replacing was not asked for."""
 
 
+class BadAddressError(QAError):
+    """The original's address given with an upload is not an http or https address."""
+
+
 # A staging file older than this is what a killed upload left; a younger one may be another
 # server's upload in flight (several servers can share a corpus).
 STALE_UPLOAD_SECONDS = 3600
@@ -46,14 +52,17 @@ def safe_name(filename: str) -> str:
     return stem + suffix.lower()
 
 
-def add_report(qa, filename: str, data: bytes, replace: bool = False) -> RefreshSummary:
+def add_report(qa, filename: str, data: bytes, replace: bool = False, url: str | None = None) -> RefreshSummary:
     """Check that `data` is a readable report, store it in the corpus atomically, index it.
 
     A name that is already a report's (the same safe name, or one with the same id: "Report.txt"
     and "report.txt", "x.txt" and "x.pdf") is refused unless `replace`; a replaced report's
-    metadata file goes with it, since it described the old text."""
+    metadata file goes with it, since it described the old text. `url`, the original's address
+    (http or https), is kept in the report's metadata file: citations link to it at their page."""
     corpus = qa.settings.corpus
     name = safe_name(filename)
+    if url is not None and not is_address(url):
+        raise BadAddressError(f"'url' must be the original's http or https address, got {url[:100]!r}")
     existing = _same_report(corpus, name)
     if existing and not replace:
         raise ReportExistsError(f"a report with the id {make_doc_id(Path(name))!r} is already in the corpus "
@@ -70,7 +79,15 @@ def add_report(qa, filename: str, data: bytes, replace: bool = False) -> Refresh
         sidecar_path(path).unlink(missing_ok=True)
         if path.name != name:
             path.unlink(missing_ok=True)
+    if url is not None:
+        write_whole(sidecar_path(corpus / name), (json.dumps({"url": url}) + "\n").encode("utf-8"))
     return qa.refresh([corpus / name, *(path for path in existing if path.name != name)])
+
+
+def is_address(url: str) -> bool:
+    """Whether `url` is an absolute http or https address of at most 2,000 characters."""
+    parts = urlsplit(url) if isinstance(url, str) and len(url) <= 2000 and url.isprintable() else None
+    return bool(parts and parts.scheme in ("http", "https") and parts.netloc)
 
 
 def write_whole(path: Path, data: bytes) -> None:

@@ -1,6 +1,7 @@
 """The JSON API with the real model: answers, every error case, and the upload-replace-delete cycle."""
 
 import io
+import json
 import shutil
 from pathlib import Path
 
@@ -194,6 +195,20 @@ def test_upload_replace_delete_cycle_changes_the_answers(client, engine):
     assert all("Grace Hopwood" not in a["text"] for a in reply["answers"] + reply["closest"])
 
 
+def test_an_upload_may_give_its_originals_address_and_its_citations_link_to_it(client, engine):
+    text = b"The Exampleshire practice award was won by social worker Ada Lovelock in 2025."
+    response = _upload(client, "award news.txt", text, url="https://files.ofsted.gov.uk/v1/file/123")
+    assert response.status_code == 200
+    reply = client.post("/api/ask", json={"question": "Which social worker won the Exampleshire practice award?"})
+    citation = reply.get_json()["answers"][0]["citation"]
+    assert citation["original"] == "https://files.ofsted.gov.uk/v1/file/123"
+    assert json.loads((engine.settings.corpus / "award news.meta.json").read_text()) == {
+        "url": "https://files.ofsted.gov.uk/v1/file/123"}
+    response = _upload(client, "award news.txt", text + b" A second line.", replace="true")
+    assert not (engine.settings.corpus / "award news.meta.json").exists()  # it described the old file
+    client.delete("/api/reports/award-news", headers=AUTH)
+
+
 @pytest.mark.parametrize("name, expected", [
     ("../../etc/evil.txt", "evil.txt"), ("..\\..\\win.txt", "win.txt"), (".hidden.txt", "hidden.txt"),
 ])
@@ -251,6 +266,8 @@ def test_upload_refusals(client, engine):
         (_upload(client, "junk.txt", b"\x00\x01\x02" * 100), 400),
         (_upload(client, "empty.txt", b"   \n"), 400),
         (_upload(client, "big.txt", b"a" * (1024 * 1024 + 1)), 413),
+        (_upload(client, "with-url.txt", b"Some report text about Exampleshire.", url="javascript:alert(1)"), 400),
+        (_upload(client, "with-url.txt", b"Some report text about Exampleshire.", url="files.ofsted.gov.uk/1"), 400),
         (client.post("/api/reports", data={}, headers=AUTH, content_type="multipart/form-data"), 400),
         (client.delete("/api/reports/no-such", headers=AUTH), 404),
         (client.delete("/api/reports/002_127333dba4c5accc"), 401),

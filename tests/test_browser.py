@@ -94,6 +94,7 @@ def test_chat_answers_follow_up_not_found_and_report_link(server, browser, tmp_p
     source = answer.find_element(By.CSS_SELECTOR, ".source").text
     assert "Inspectors say services to safeguard children in Worcestershire are now adequate" in source
     assert "times in 10" in answer.find_element(By.CSS_SELECTOR, ".score").text
+    assert answer.find_element(By.CSS_SELECTOR, ".score a.measured").get_attribute("href").endswith("/about#score")
     assert "Worcestershire, news, date not given" in source
 
     # A follow-up is read as asked: its passages are about school attendance (an answer, or the
@@ -457,7 +458,7 @@ def test_axe_finds_no_wcag_violation_on_any_page(research_server, pdf_server, br
     script = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text(encoding="utf-8")
     sunderland = next(e.document for e in qa.store.entries.values() if e.document.authority == "Sunderland")
     pdf_base, _ = pdf_server
-    pages = ["/", "/compare", "/reports", "/reports?region=London&sort=region", "/authorities",
+    pages = ["/", "/about", "/compare", "/reports", "/reports?region=London&sort=region", "/authorities",
              "/authorities/sunderland", f"/reports/{urllib.parse.quote(sunderland.doc_id)}?start=0&end=40#cited",
              "/reports/no-such-report"]
     found = {}

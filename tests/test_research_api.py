@@ -119,7 +119,7 @@ def test_feedback_is_checked_and_listed_for_the_admin(client, research_qa):
     assert kept["generation"] == research_qa.store.generation
 
 
-@pytest.mark.parametrize("path", ["/", "/compare", "/reports", "/authorities", "/authorities/sunderland"])
+@pytest.mark.parametrize("path", ["/", "/compare", "/reports", "/authorities", "/authorities/sunderland", "/about"])
 def test_pages_send_a_content_security_policy(client, path):
     response = client.get(path)
     assert response.status_code == 200
@@ -194,3 +194,12 @@ def test_a_report_held_as_pdf_shows_the_cited_page_with_the_words_highlighted(cl
     text = next(e.document for e in research_qa.store.entries.values() if e.document.source.endswith(".txt"))
     assert 'id="original"' not in client.get(f"/reports/{text.doc_id}").get_data(as_text=True)
     assert client.get(f"/reports/{text.doc_id}/pages/1.png").status_code == 404
+
+
+def test_the_scores_page_says_what_a_score_means_with_the_measured_figures(client):
+    from qa.read import SCORER
+
+    page = client.get("/about").get_data(as_text=True)
+    measured = json.loads(SCORER.read_text(encoding="utf-8"))
+    assert 'id="score"' in page and f"{measured['out_of_fold']['calibration_error']:.3f}" in page
+    assert f"{measured['threshold']:.3f}" in page and f"{measured['front_page']['overall']:.3f}" in page

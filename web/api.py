@@ -223,7 +223,8 @@ def upload():
     if len(data) > limit:
         raise APIError(413, "request_entity_too_large",
                        f"the file is over the upload limit of {settings.max_upload_mb} MB (QA_MAX_UPLOAD_MB)")
-    summary = add_report(_qa(), file.filename or "", data, replace == "true")
+    url = request.form.get("url") or None
+    summary = add_report(_qa(), file.filename or "", data, replace == "true", url)
     return jsonify(summary.to_dict())
 
 

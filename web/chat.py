@@ -4,6 +4,7 @@ and one report with its cited span highlighted. Report text is rendered as text 
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
@@ -13,6 +14,7 @@ from qa.catalogue import GRADES, Selection
 from qa.errors import IndexMissingError, ReportError
 from qa.filters import authority_of
 from qa.metadata import KINDS
+from qa.read import SCORER
 from qa.refresh import located
 from qa.regions import REGIONS, region_of
 from qa.tables import JUDGEMENTS
@@ -38,6 +40,12 @@ def chat():
     loaded = {"reports": len(store.entries), "authorities": len(store.authorities),
               "first": dates[0] if dates else None, "last": dates[-1] if dates else None}
     return render_template("chat.html", loaded=loaded, authorities=_authority_names(), kinds=KINDS, regions=REGIONS)
+
+
+@blueprint.get("/about")
+def about():
+    """How answers are scored: what a score means and how it was measured (qa/models/scorer.json)."""
+    return render_template("about.html", scorer=json.loads(SCORER.read_text(encoding="utf-8")))
 
 
 @blueprint.get("/favicon.ico")

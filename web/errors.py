@@ -19,13 +19,14 @@ from qa.errors import (
     StorageError,
 )
 from qa.feedback import FeedbackError
-from qa.uploads import OutsideCorpusError, ReportExistsError, UnsupportedFormatError
+from qa.uploads import BadAddressError, OutsideCorpusError, ReportExistsError, UnsupportedFormatError
 
 log = logging.getLogger(__name__)
 
 # Domain errors, most specific first, to (HTTP status, error code).
 _STATUS = [
     (UnsupportedFormatError, 415, "unsupported_format"),
+    (BadAddressError, 400, "bad_url"),
     (FilterError, 400, "bad_filters"),
     (FeedbackError, 400, "bad_feedback"),
     (QuestionError, 400, "bad_question"),

@@ -333,6 +333,9 @@ def document() -> dict:
                          "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
                              "type": "object", "required": ["file"],
                              "properties": {"file": {"type": "string", "format": "binary"},
+                                            "url": {"type": "string", "format": "uri", "maxLength": 2000,
+                                                    "description": "the original's http or https address: "
+                                                                   "citations link to it at their page"},
                                             "replace": {"type": "string", "enum": ["true", "false"],
                                                         "default": "false",
                                                         "description": "Replace the report of the same id; "

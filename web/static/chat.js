@@ -79,7 +79,10 @@ function answerCard(answer, kind, asked) {
   card.append(quote, citationLine(answer));
   // The score is a measured probability of being right; the reply says it in words.
   const likelihood = answer.likelihood.charAt(0).toUpperCase() + answer.likelihood.slice(1);
-  const score = element("p", "score", `${likelihood} (score ${answer.score.toFixed(2)})`);
+  const score = element("p", "score", `${likelihood} (score ${answer.score.toFixed(2)}, `);
+  const measured = element("a", "measured", "how this is measured");
+  measured.href = "/about#score";
+  score.append(measured, ") ");
   score.append(feedbackButtons(answer, kind, asked));
   card.append(score);
   return card;
