@@ -204,9 +204,11 @@ def research_server(tmp_path_factory, real_embedder):
 
 
 def _wait(browser, condition, seconds=60):
+    """Wait for a condition, trying again when the page replaced an element it looked at."""
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(browser, seconds).until(condition)
+    return WebDriverWait(browser, seconds, ignored_exceptions=(StaleElementReferenceException,)).until(condition)
 
 
 def test_every_page_shows_hostile_text_as_text_and_sends_its_policy(research_server, browser):
@@ -514,9 +516,9 @@ def test_a_keyboard_alone_asks_gives_feedback_and_follows_a_citation(research_se
     _wait(browser, lambda driver: driver.find_elements(By.CSS_SELECTOR, ".turn .answers"))
     _tab_to(browser, lambda e: e.get_attribute("data-verdict") == "right")
     ActionChains(browser).send_keys(Keys.ENTER).perform()
-    said = _wait(browser, lambda driver: "saved" in driver.switch_to.active_element.text
-                 and driver.switch_to.active_element)
-    assert said.get_attribute("role") == "status"
+    role = _wait(browser, lambda driver: driver.execute_script(
+        "const e = document.activeElement; return e.textContent.includes('saved') && e.getAttribute('role')"))
+    assert role == "status"
     assert FeedbackStore(qa.settings.feedback_path).all()[-1]["verdict"] == "right"
     _tab_to(browser, lambda e: e.get_attribute("class") == "view")
     ActionChains(browser).send_keys(Keys.ENTER).perform()
