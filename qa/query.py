@@ -26,6 +26,9 @@ _QUESTION_WORD = re.compile(r"^\W*(?:who|whom|whose|what|whats|when|where|which|
                             r"did|has|have|had|can|could|will|would|should|tell|list|name|describe|explain)\b",
                             re.IGNORECASE)
 _YEAR = re.compile(r"\b20[12]\d\b")
+_YES_NO = re.compile(r"^\W*(?:(?:and|but|so) )?(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|"
+                     r"should)\b", re.IGNORECASE)
+_REASON = re.compile(r"^\W*(?:(?:and|but|so) )?(?:why|how)\b(?! (?:many|much|long|often)\b)", re.IGNORECASE)
 # The pandemic, and the years Ofsted's visits during it were made and published.
 _PANDEMIC = re.compile(r"\b(?:pandemic|lockdowns?|covid(?:-19)?|coronavirus)\b", re.IGNORECASE)
 _PANDEMIC_YEARS = (2020, 2021)
@@ -170,6 +173,16 @@ class Query:
     change: str | None = None  # the judgement whose change between inspections it asks about
     grade_named: bool = False  # names a grade or judgement ("rated", "overall effectiveness")
     region: str | None = None  # the region it names when it names no authority ("the North West")
+
+    @property
+    def yes_no(self) -> bool:
+        """Asks a yes-or-no question ("Are caseloads manageable?")."""
+        return bool(_YES_NO.search(self.asked))
+
+    @property
+    def reason(self) -> bool:
+        """Asks why, or how in words ("How does Kent keep caseloads under review?"), not how many."""
+        return bool(_REASON.search(self.asked))
 
     @property
     def present(self) -> bool:

@@ -110,10 +110,10 @@ def test_a_span_lacking_the_figure_or_the_sum_asked_for_is_marked():
 def test_scores_are_finite_whatever_the_features():
     import numpy as np
 
-    from qa.read import FEATURES, Scorer
+    from qa.read import FEATURES, QUESTION, Scorer
 
     scorer = Scorer.load()
     rows = np.zeros((2, len(FEATURES)))
     rows[0, FEATURES.index("similarity")] = np.nan
-    scores = scorer.probabilities(rows)
+    scores = scorer.probabilities(rows, np.zeros(len(QUESTION)))
     assert np.isfinite(scores).all() and scores[0] == 0.0

@@ -7,7 +7,11 @@ import pytest
 
 from qa.config import Settings
 from qa.errors import ConfigError
-from qa.read import CALIBRATION, FEATURES, FRONT_PAGE, SCORER, Scorer, calibration_rows
+from qa.query import understand
+from qa.read import CALIBRATION, FEATURES, FRONT_PAGE, QUESTION, SCORER, Scorer, calibration_rows, question_row
+
+# A question of no particular kind: none of the QUESTION features.
+PLAIN = np.zeros(len(QUESTION))
 
 
 def test_the_shipped_scorer_and_the_default_threshold_agree():
@@ -26,18 +30,32 @@ def _row(**values):
 def test_a_span_that_beats_no_answer_by_more_scores_higher():
     scorer = Scorer.load()
     weak, strong = _row(margin=-4.0, share=0.1), _row(margin=8.0, share=0.9)
-    alone = [scorer.probabilities(np.array([row]))[0] for row in (weak, strong)]
+    alone = [scorer.probabilities(np.array([row]), PLAIN)[0] for row in (weak, strong)]
     assert 0.0 < alone[0] < alone[1] < 1.0
-    together = scorer.probabilities(np.array([weak, strong]))
+    together = scorer.probabilities(np.array([weak, strong]), PLAIN)
     assert together[1] > together[0]
 
 
 def test_calibration_rows_measure_the_shortfall_and_the_lead_over_the_best_other_span():
     logits = np.array([1.0, 3.0, 0.5])
-    rows = calibration_rows(logits, np.array([_row(margin=m) for m in (1.0, -5.0, -11.0)]))
+    question = np.arange(len(QUESTION), dtype=float)
+    rows = calibration_rows(logits, np.array([_row(margin=m) for m in (1.0, -5.0, -11.0)]), question)
     assert rows[:, 0].tolist() == logits.tolist() and rows[:, 1].tolist() == [0.0, 0.0, -3.0]
     assert rows[:, 2].tolist() == [-2.0, 2.0, -2.5]
-    assert calibration_rows(np.array([1.0]), np.array([_row()]))[0, 2] == 10.0  # a span alone
+    assert (rows[:, 3:] == question).all() and rows.shape[1] == len(CALIBRATION)
+    assert calibration_rows(np.array([1.0]), np.array([_row()]), question)[0, 2] == 10.0  # a span alone
+
+
+@pytest.mark.parametrize(("question", "kinds"), [
+    ("Are caseloads manageable in Kent?", {"yes_no"}),
+    ("Why did Kent's services decline in 2019?", {"reason", "year"}),
+    ("How many children were missing from education?", {"figure", "fact"}),
+    ("How does Kent keep caseloads under review?", {"reason"}),
+    ("What does Kent need to improve?", {"listing"}),
+])
+def test_the_question_row_says_what_kind_of_question_it_is(question, kinds):
+    row = question_row(understand(question, (), {"kent"}))
+    assert {name for name, value in zip(QUESTION, row, strict=True) if value} == kinds
 
 
 @pytest.mark.parametrize("content", ["", "{", '{"weights": {"margin": 1}, "bias": 0}',
@@ -54,7 +72,7 @@ def test_a_broken_scorer_file_is_a_clear_error(tmp_path, content):
 def test_a_span_without_a_figure_scores_lower_for_a_question_asking_for_one():
     scorer = Scorer.load()
     with_figure, without = _row(), _row(not_a_figure=1.0)
-    assert scorer.probabilities(np.array([without]))[0] < scorer.probabilities(np.array([with_figure]))[0]
+    assert scorer.probabilities(np.array([without]), PLAIN)[0] < scorer.probabilities(np.array([with_figure]), PLAIN)[0]
 
 
 def test_the_scores_of_answers_from_lists_are_measured_shares_and_an_item_model():

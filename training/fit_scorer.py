@@ -64,6 +64,7 @@ from qa.read import (  # noqa: E402
     Scorer,
     calibration_rows,
     front_page_group,
+    question_row,
 )
 
 FOLDS = 5
@@ -108,6 +109,7 @@ def collect(qa: QA, items: list[dict]) -> tuple[list[dict], list[bool]]:
             and any(fold(gold) in fold(c.document.text[c.start:c.end]) for gold in item["answers"]))
             for c in candidates]
         rows.append({"id": item["id"], "authority": oq.authority(item), "unanswerable": unanswerable,
+                     "question": question_row(query),
                      "features": np.array([c.features for c in candidates]).reshape(-1, len(FEATURES)),
                      "labels": np.array(labels, dtype=bool)})
         if number % 100 == 0:
@@ -142,11 +144,11 @@ def fit(rows: list[dict], front_page: dict[str, float]) -> Scorer:
 
 def top(scorer: Scorer, row: dict) -> tuple[np.ndarray, bool]:
     """The calibration row of the span the reader would answer with, and whether it is right."""
-    if len(row["features"]) == 0:
-        return np.array([-20.0, -20.0, 0.0]), False  # nothing read: as far from an answer as it gets
+    if len(row["features"]) == 0:  # nothing read: as far from an answer as it gets
+        return np.concatenate([[-20.0, -20.0, 0.0], row["question"]]), False
     logits = scorer.logits(row["features"])
     best = int(np.argmax(logits))
-    return calibration_rows(logits, row["features"])[best], bool(row["labels"][best])
+    return calibration_rows(logits, row["features"], row["question"])[best], bool(row["labels"][best])
 
 
 def records(scorer: Scorer, rows: list[dict]) -> list[dict]:
