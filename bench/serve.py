@@ -14,6 +14,7 @@ are copied first, so they are never changed.
 from __future__ import annotations
 
 import argparse
+import itertools
 import shutil
 import statistics
 import sys
@@ -32,6 +33,9 @@ from tests.server import Server  # noqa: E402
 
 DEV = Path("../shared/eval")
 REPORT = Path("tests/samples/worcestershire-inspection-2023.txt")
+# The numbers of the reports uploaded under load, across all the runs: an upload never reuses a
+# report's name (the server refuses one that is there already).
+UPLOAD_NUMBERS = itertools.count(1000)
 
 
 def questions() -> list[str]:
@@ -96,10 +100,8 @@ def load(server: Server, users: int, seconds: float, asked: list[str], uploading
     uploads = []
 
     def upload_all() -> None:
-        n = 1000
-        while True:
+        for n in UPLOAD_NUMBERS:
             uploads.append(refresh_to_answer(server, n)[0])
-            n += 1
 
     uploader = gevent.spawn(upload_all) if uploading else None
     gevent.sleep(seconds)
