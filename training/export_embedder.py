@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from onnx_graph import drop_nan_guards
 
 from qa.embed import MODEL_DIR, OnnxEmbedder, SentenceTransformerEmbedder, resolve_model
 
@@ -62,6 +63,7 @@ def export() -> None:
         # tests/test_golden.py checks on each CPU that the vectors are the ones written here.
         quantize_dynamic(str(full), str(MODEL_DIR / "model.onnx"), weight_type=QuantType.QInt8,
                          per_channel=True, op_types_to_quantize=["MatMul", "Gather"])
+    drop_nan_guards(MODEL_DIR / "model.onnx")
     shutil.copy(base / "tokenizer.json", MODEL_DIR / "tokenizer.json")
     print(f"wrote {MODEL_DIR / 'model.onnx'} ({(MODEL_DIR / 'model.onnx').stat().st_size / 1e6:.1f} MB)")
 
