@@ -102,7 +102,7 @@ class OnnxEmbedder:
 
     name = DEFAULT_MODEL
 
-    def __init__(self, folder: Path = MODEL_DIR, batch_size: int = 32, threads: int = 2) -> None:
+    def __init__(self, folder: Path = MODEL_DIR, batch_size: int = 32, threads: int | None = None) -> None:
         self.folder = Path(folder)
         self.batch_size = batch_size
         self.threads = threads
@@ -154,8 +154,9 @@ class OnnxEmbedder:
         return vectors
 
 
-def make_embedder(settings: Settings, threads: int = 2) -> Embedder:
-    """The embedder the settings name (see `Settings.backend`); `threads` for the ONNX one."""
+def make_embedder(settings: Settings, threads: int | None = None) -> Embedder:
+    """The embedder the settings name (see `Settings.backend`); `threads` for the ONNX one (default:
+    the cores this process may use)."""
     if settings.backend == ONNX_BACKEND:
         return OnnxEmbedder(batch_size=settings.batch_size, threads=threads)
     return SentenceTransformerEmbedder(settings.model, settings.batch_size)

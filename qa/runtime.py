@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import os
 import threading
 from pathlib import Path
 
@@ -28,14 +29,23 @@ class Session:
         return self._session.get_outputs()
 
 
-def cpu_session(model: Path, threads: int, missing: str) -> Session:
-    """An inference session on `threads` CPU threads; `missing` is the error when there is no file."""
+def available_cores() -> int:
+    """The CPU cores this process may run on (its affinity: a container's CPU set, not the host's)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def cpu_session(model: Path, threads: int | None, missing: str) -> Session:
+    """An inference session on `threads` CPU threads (default: `available_cores()`); `missing` is
+    the error when there is no file."""
     import onnxruntime
 
     if not model.is_file():
         raise ConfigError(f"{missing} ({model} is not there)")
     options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = threads
+    options.intra_op_num_threads = threads or available_cores()
     options.inter_op_num_threads = 1
     return Session(onnxruntime.InferenceSession(str(model), options, providers=["CPUExecutionProvider"]))
 

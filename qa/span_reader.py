@@ -21,7 +21,7 @@ MODEL_DIR = Path(__file__).resolve().parent / "models" / "reader"
 class SpanModel:
     """Runs the reader with onnxruntime; loaded on first use, shared by all threads."""
 
-    def __init__(self, folder: Path = MODEL_DIR, threads: int = 2) -> None:
+    def __init__(self, folder: Path = MODEL_DIR, threads: int | None = None) -> None:
         self.folder = Path(folder)
         self.threads = threads
         self._session = None

@@ -1,0 +1,25 @@
+"""The onnxruntime sessions: as many threads as the cores this process may use, unless told."""
+
+import os
+
+import pytest
+
+from qa.errors import ConfigError
+from qa.runtime import available_cores, cpu_session
+from qa.span_reader import MODEL_DIR
+
+
+def _threads(session) -> int:
+    return session._session.get_session_options().intra_op_num_threads
+
+
+def test_a_session_runs_on_the_cores_this_process_may_use(monkeypatch):
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 3, 5})  # a container's CPU set
+    assert available_cores() == 3
+    assert _threads(cpu_session(MODEL_DIR / "reader.onnx", None, "no reader")) == 3
+    assert _threads(cpu_session(MODEL_DIR / "reader.onnx", 1, "no reader")) == 1
+
+
+def test_a_missing_model_is_a_clear_error(tmp_path):
+    with pytest.raises(ConfigError, match="no reader"):
+        cpu_session(tmp_path / "reader.onnx", None, "no reader")
