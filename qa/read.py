@@ -216,7 +216,11 @@ def _place(document: Document, passage: Passage, span: Span, features: np.ndarra
     """The answer in document offsets, inside the paragraph where the span starts; none in a
     heading, which names a topic rather than answering. A question for a name, date, number or
     grade gets the span; in a list, one asking for the list gets all of it and one asking for an
-    item its whole line; any other question gets the clause of the sentence around the span."""
+    item its whole line; one asking why or how, or yes or no, the sentence around the span; any
+    other question the clause of that sentence. (On the held-out training questions whose first
+    paragraph was right, the sentence held the gold words more often than the clause for why and
+    how, 0.74 against 0.68, and for yes or no, 0.95 against 0.87, at a higher F1; for the other
+    questions it gained in one and lost in the other.)"""
     start, end = passage.start + span.start, passage.start + span.end
     paragraph = document.paragraph_at(start)
     bounds = document.paragraphs[paragraph]
@@ -231,7 +235,11 @@ def _place(document: Document, passage: Passage, span: Span, features: np.ndarra
             start = max(text.rfind("\n", bounds.start, start) + 1, bounds.start)
             line_end = text.find("\n", max(end - 1, start), bounds.end)
             end = bounds.end if line_end < 0 else line_end
-    elif not query.fact:
+    elif query.fact:
+        pass  # the span: the fewest words that answer
+    elif query.reason or query.yes_no:
+        start, end = _sentence(text, bounds, start, end)
+    else:
         start, end = _clause(text, bounds, start, end)
     while end > start and text[end - 1].isspace():
         end -= 1

@@ -3,6 +3,7 @@ or by the item asked about, every answer an exact slice with its sentence; with 
 model (the shipped one is tested in test_span.py and end to end)."""
 
 import numpy as np
+import pytest
 
 from qa.lexical import terms
 from qa.query import understand
@@ -79,8 +80,16 @@ def test_a_question_about_one_item_gets_that_items_line():
 
 
 def test_other_questions_get_the_clause_around_the_span():
-    first = _read("How well do leaders know their services?", "know their services", top_k=1)[0]
+    first = _read("What do leaders know about their services?", "know their services", top_k=1)[0]
     assert first.text == "know their services well."
+    _exact(first)
+
+
+@pytest.mark.parametrize("question", ["How well do leaders know their services?", "Why are leaders effective?",
+                                      "Do leaders know their services?"])
+def test_why_how_and_yes_or_no_questions_get_the_sentence_around_the_span(question):
+    first = _read(question, "know their services", top_k=1)[0]
+    assert first.text == "Leaders, who are new, know their services well."
     _exact(first)
 
 
