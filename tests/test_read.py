@@ -86,8 +86,8 @@ def test_other_questions_get_the_clause_around_the_span():
 
 
 @pytest.mark.parametrize("question", ["How well do leaders know their services?", "Why are leaders effective?",
-                                      "Do leaders know their services?"])
-def test_why_how_and_yes_or_no_questions_get_the_sentence_around_the_span(question):
+                                      "Do leaders know their services?", "How many services do leaders know?"])
+def test_figure_why_how_and_yes_or_no_questions_get_the_sentence_around_the_span(question):
     first = _read(question, "know their services", top_k=1)[0]
     assert first.text == "Leaders, who are new, know their services well."
     _exact(first)
