@@ -118,10 +118,11 @@ def front_page_group(judgement: str) -> str:
 
 
 def question_row(query: Query) -> np.ndarray:
-    """The QUESTION features of a question."""
-    return np.array([query.yes_no, query.wants is not None, query.fact, query.reason, query.listing is not None,
-                     bool(query.context), bool(query.corrections), bool(query.years)],
-                    dtype=np.float64)
+    """The QUESTION features of a question, in QUESTION's order."""
+    kinds = {"yes_no": query.yes_no, "figure": query.wants is not None, "fact": query.fact, "reason": query.reason,
+             "listing": query.listing is not None, "follow_up": bool(query.context),
+             "corrected": bool(query.corrections), "year": bool(query.years)}
+    return np.array([kinds[name] for name in QUESTION], dtype=np.float64)
 
 
 def calibration_rows(logits: np.ndarray, features: np.ndarray, question: np.ndarray) -> np.ndarray:
