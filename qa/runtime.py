@@ -50,10 +50,9 @@ def cpu_session(model: Path, threads: int | None, missing: str) -> Session:
     return Session(onnxruntime.InferenceSession(str(model), options, providers=["CPUExecutionProvider"]))
 
 
-def cpu_description() -> str:
-    """The CPU's model name and the instruction sets that change int8 arithmetic and its speed
-    ("Intel(R) Xeon(R) Processor (avx2, avx512f, avx512_vnni, amx_int8)"), for every figure a
-    benchmark prints."""
+def cpu_model() -> tuple[str, set[str]]:
+    """The CPU's model name and its instruction-set flags, as /proc/cpuinfo lists them (the
+    platform's processor and no flags where there is none)."""
     import platform
 
     name, flags = platform.processor() or platform.machine(), set()
@@ -65,6 +64,20 @@ def cpu_description() -> str:
                 flags = set(line.split(":", 1)[1].split())
     except OSError:
         pass
+    return name, flags
+
+
+def fast_bf16() -> bool:
+    """Whether this CPU computes bfloat16 natively (AMX or AVX-512 BF16): there a bf16 autocast
+    halves a training step; without them (AVX2 only) it is slower than float32."""
+    return bool({"amx_bf16", "avx512_bf16"} & cpu_model()[1])
+
+
+def cpu_description() -> str:
+    """The CPU's model name and the instruction sets that change int8 arithmetic and its speed
+    ("Intel(R) Xeon(R) Processor (avx2, avx512f, avx512_vnni, amx_int8)"), for every figure a
+    benchmark prints."""
+    name, flags = cpu_model()
     kept = [flag for flag in ("avx2", "avx512f", "avx512_vnni", "avx_vnni", "amx_int8") if flag in flags]
     return f"{name} ({', '.join(kept) or 'no AVX2'})"
 

@@ -23,3 +23,18 @@ def test_a_session_runs_on_the_cores_this_process_may_use(monkeypatch):
 def test_a_missing_model_is_a_clear_error(tmp_path):
     with pytest.raises(ConfigError, match="no reader"):
         cpu_session(tmp_path / "reader.onnx", None, "no reader")
+
+
+@pytest.mark.parametrize("flags, bf16, shown", [
+    ({"avx2", "avx512f", "avx512_vnni", "avx512_bf16", "amx_bf16", "amx_int8"}, True,
+     "Xeon (avx2, avx512f, avx512_vnni, amx_int8)"),
+    ({"avx2", "fma"}, False, "Xeon (avx2)"),  # an AMD EPYC of the Zen 3 kind: train in float32
+    (set(), False, "Xeon (no AVX2)"),
+])
+def test_training_autocasts_to_bf16_only_where_the_cpu_computes_it(monkeypatch, flags, bf16, shown):
+    import qa.runtime as runtime
+
+    monkeypatch.setattr(runtime, "cpu_model", lambda: ("Xeon", flags))
+    assert runtime.fast_bf16() is bf16
+    assert runtime.cpu_description() == shown
+

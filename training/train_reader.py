@@ -1,17 +1,20 @@
 """Train the span reader: all-MiniLM-L6-v2 with a start/end head, first on SQuAD, then on the
 Ofsted training questions with the passages the system retrieves for them.
 
-    python training/train_reader.py train --data squad --out training/runs/squad --epochs 2 --stop-at 400
+    python training/train_reader.py train --data squad --out training/runs/squad --epochs 2
     python training/ofsted_passages.py --index ../full-index --out training/runs/ofsted.jsonl
     python training/train_reader.py train --data training/runs/ofsted.jsonl \
-        --init training/runs/squad/checkpoint.pt --out training/runs/ofsted --epochs 2 --lr 5e-5
-    python training/train_reader.py export --out training/runs/ofsted  # int8 ONNX into qa/models/reader
+        --init training/runs/squad/checkpoint.pt --out training/runs/ofsted --epochs 1 --lr 5e-5
+    # a learning curve: the same on a seeded share of the questions
+    python training/train_reader.py train --data training/runs/ofsted.jsonl --share 0.25 ...
+    python training/train_reader.py export --out training/runs/ofsted [--model DIR]  # int8 ONNX into qa/models/reader
     python training/train_reader.py score  [--model qa/models/reader]  # EM/F1 and abstention on SQuAD
 
 `train` resumes from the checkpoint in --out. SQuAD data: v1.1 dev `train_titles` and the SQuAD
 2.0 dev half (its unanswerable questions teach "no answer"), less the held-out articles (see
-`squad.py`). Steps run under bf16 autocast (this CPU has AMX), in batches of windows of similar
-length padded to the longest.
+`squad.py`). Steps run under bf16 autocast where the CPU computes bf16 natively (AMX or AVX-512
+BF16: 1.05 s a step of 16 windows on the 2-core Intel Xeon) and in float32 elsewhere (on AVX2 only
+bf16 is slower than float32), in batches of windows of similar length padded to the longest.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from onnx_graph import drop_nan_guards  # noqa: E402
 
 from qa.embed import resolve_model  # noqa: E402
 from qa.evaluate import best, exact_match, f1_score  # noqa: E402
+from qa.runtime import cpu_description, fast_bf16  # noqa: E402
 from qa.span import SpanTokenizer, Window, batch, token_targets  # noqa: E402
 
 MODEL_DIR = Path(__file__).resolve().parents[1] / "qa" / "models" / "reader"
@@ -77,9 +81,15 @@ def squad_records() -> list[Record]:
             for e in squad.training_examples()]
 
 
-def file_records(path: Path) -> list[Record]:
-    """Records from a JSONL file of {question, passage, start, end} (written by ofsted_passages.py)."""
+def file_records(path: Path, share: float = 1.0, seed: int = 13) -> list[Record]:
+    """Records from a JSONL file of {id, question, passage, start, end} (written by
+    ofsted_passages.py); with a share below 1, the passages of that share of the questions only
+    (drawn with the seed; a question's noisy variant goes with it), for a learning curve."""
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if share < 1:
+        questions = sorted({r["id"].removesuffix("/noisy") for r in rows})
+        kept = set(random.Random(seed).sample(questions, round(share * len(questions))))
+        rows = [r for r in rows if r["id"].removesuffix("/noisy") in kept]
     return [Record(r["question"], r["passage"], r["start"], r["end"]) for r in rows]
 
 
@@ -110,11 +120,13 @@ def train(args) -> None:
     torch.manual_seed(args.seed)
     base = resolve_model(BASE)
     tokenizer = SpanTokenizer(Path(base) / "tokenizer.json")
-    records = squad_records() if args.data == "squad" else file_records(args.data)
+    records = squad_records() if args.data == "squad" else file_records(args.data, args.share, args.seed)
     rows = features(tokenizer, records)
     plan = [b for epoch in range(args.epochs) for b in batches(rows, args.batch, args.seed + epoch)]
     total = len(plan)
-    print(f"{len(records)} passages, {len(rows)} windows, {total} steps of {args.batch}", flush=True)
+    bf16 = fast_bf16()
+    print(f"{len(records)} passages, {len(rows)} windows, {total} steps of {args.batch}, "
+          f"{'bf16 autocast' if bf16 else 'float32'} on {cpu_description()}", flush=True)
     model = SpanModel(base)
     if args.init:
         model.load_state_dict(torch.load(args.init)["model"])
@@ -139,7 +151,7 @@ def train(args) -> None:
     while step < stop:
         chosen = [rows[i] for i in plan[step]]
         inputs = {k: torch.from_numpy(v) for k, v in batch([w for w, _, _ in chosen]).items()}
-        with torch.autocast("cpu", dtype=torch.bfloat16):
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
             starts, ends = model(**inputs)
         loss = (loss_fn(starts.float(), torch.tensor([s for _, s, _ in chosen]))
                 + loss_fn(ends.float(), torch.tensor([e for _, _, e in chosen]))) / 2
@@ -160,19 +172,21 @@ def train(args) -> None:
     (args.out / "training.json").write_text(json.dumps(
         {"base": BASE, "data": str(args.data), "init": str(args.init) if args.init else None,
          "passages": len(records), "windows": len(rows), "steps": step, "schedule_steps": total, "batch": args.batch,
-         "lr": args.lr, "epochs": args.epochs, "seed": args.seed,
+         "lr": args.lr, "epochs": args.epochs, "seed": args.seed, "share": args.share,
          "final_loss": float(np.mean(losses[-50:])) if losses else None}, indent=2))
 
 
 def export(args) -> None:
-    """The trained model as int8 ONNX, with the tokenizer, into the package's model folder."""
+    """The trained model as int8 ONNX, with the tokenizer, into --model (the package's model folder
+    unless told another, so that a candidate can be measured before it replaces the shipped one)."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     base = resolve_model(BASE)
     model = SpanModel(base)
     model.load_state_dict(torch.load(args.out / "checkpoint.pt")["model"])
     model.eval()
-    MODEL_DIR.mkdir(parents=True, exist_ok=True)
+    target = args.model
+    target.mkdir(parents=True, exist_ok=True)
     full = args.out / "reader.onnx"
     example = batch(SpanTokenizer(Path(base) / "tokenizer.json").windows("Who?", "Someone."))
     names = ["input_ids", "attention_mask", "token_type_ids"]
@@ -185,12 +199,12 @@ def export(args) -> None:
     # differently there; 7 bits cannot. Against the full-precision model on SQuAD test_titles (an
     # Intel Xeon with VNNI): per-tensor 8-bit F1 44.8 and the same best span as full precision for
     # 0.64 of the questions; this, 48.0 and 0.82 (full precision 48.7), at the same speed.
-    quantize_dynamic(str(full), str(MODEL_DIR / "reader.onnx"), weight_type=QuantType.QInt8, per_channel=True,
+    quantize_dynamic(str(full), str(target / "reader.onnx"), weight_type=QuantType.QInt8, per_channel=True,
                      reduce_range=True)
-    drop_nan_guards(MODEL_DIR / "reader.onnx")
-    shutil.copy(Path(base) / "tokenizer.json", MODEL_DIR / "tokenizer.json")
-    size = (MODEL_DIR / "reader.onnx").stat().st_size / 1e6
-    print(f"wrote {MODEL_DIR / 'reader.onnx'} ({size:.1f} MB)")
+    drop_nan_guards(target / "reader.onnx")
+    shutil.copy(Path(base) / "tokenizer.json", target / "tokenizer.json")
+    size = (target / "reader.onnx").stat().st_size / 1e6
+    print(f"wrote {target / 'reader.onnx'} ({size:.1f} MB)")
 
 
 def score(args) -> None:
@@ -232,11 +246,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", choices=["train", "export", "score"])
     parser.add_argument("--out", type=Path, default=Path("training/runs/reader"))
-    parser.add_argument("--model", type=Path, default=MODEL_DIR)
+    parser.add_argument("--model", type=Path, default=MODEL_DIR,
+                        help="the int8 reader: scored by score, written by export")
     parser.add_argument("--data", default="squad", type=lambda v: v if v == "squad" else Path(v),
                         help='"squad" (the SQuAD split) or a JSONL file of passages')
     parser.add_argument("--init", type=Path, help="start from this checkpoint's weights")
     parser.add_argument("--stop-at", type=int, help="stop after this many steps (the schedule stays that of --epochs)")
+    parser.add_argument("--share", type=float, default=1.0,
+                        help="train on this share of a passages file's questions (a learning curve)")
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--lr", type=float, default=1e-4)
