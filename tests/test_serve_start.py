@@ -25,7 +25,7 @@ def test_serve_answers_from_a_moved_index_at_once_and_refreshes_behind(tmp_path,
         # Up before the start-up refresh has embedded the new reports: the moved index as it was.
         assert status == 200 and health["documents"] == 5
         status, reply = server.ask("Who was the lead member for children's services?")
-        assert status == 200 and reply["answers"][0]["text"] == "Liz Eyre"
+        assert status == 200 and reply["answers"][0]["text"].endswith("Liz Eyre")
         server.refreshed()
         assert server.request("GET", "/api/health")[1]["documents"] == 8
         status, reply = server.ask("What was Essex's overall judgement in 2014?")
@@ -83,7 +83,7 @@ def test_serve_over_a_damaged_index_answers_from_the_generation_before_or_rebuil
     assert health["status"] == "degraded" and "gen-000002" in health["damaged"] and health["documents"] == 5
     with Server(tmp_path / "corpus", tmp_path / "index") as server:  # from the generation before, then refreshed
         status, reply = server.ask("Who was the lead member for children's services?")
-        assert status == 200 and reply["answers"][0]["text"] == "Liz Eyre"
+        assert status == 200 and reply["answers"][0]["text"].endswith("Liz Eyre")
         server.refreshed()
         status, health = server.request("GET", "/api/health")
         assert health["status"] == "ok" and health["damaged"] is None and health["documents"] == 6
