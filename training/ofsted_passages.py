@@ -74,7 +74,7 @@ def main() -> None:
     documents = oq.documents_by_file(qa.store)
     items = [item for item in oq.load() if not oq.held_out(item)]
     if not args.tidy_only:
-        items += [{**noisy(item), "id": f"{item['id']}/noisy"} for item in items]
+        items += [{**noisy(item), "id": item["id"] + oq.NOISY_SUFFIX} for item in items]
     began, located, rows = time.time(), 0, []
     for number, item in enumerate(items, 1):
         gold = oq.gold(item, documents)

@@ -21,6 +21,9 @@ from qa.types import Document
 QUESTIONS = Path(__file__).resolve().parents[2] / "shared" / "ofsted-qa"
 # Share of the training authorities held out of the reader's training, to calibrate its score.
 HELD_OUT_SHARE = 0.2
+# The id of a question's noisy variant (`qa.noise`) in the reader's passages file: the question's
+# own id with this after it.
+NOISY_SUFFIX = "/noisy"
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,11 @@ class Gold:
 def load(name: str = "train.jsonl") -> list[dict]:
     return [json.loads(line) for line in (QUESTIONS / name).read_text(encoding="utf-8").splitlines()
             if line.strip()]
+
+
+def written_id(row_id: str) -> str:
+    """The id of the question as written, for a row of the question or of its noisy variant."""
+    return row_id.removesuffix(NOISY_SUFFIX)
 
 
 def authority(item: dict) -> str:

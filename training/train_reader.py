@@ -35,6 +35,7 @@ from torch import nn
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import ofsted_questions  # noqa: E402
 import squad  # noqa: E402
 from onnx_graph import drop_nan_guards  # noqa: E402
 
@@ -87,9 +88,10 @@ def file_records(path: Path, share: float = 1.0, seed: int = 13) -> list[Record]
     (drawn with the seed; a question's noisy variant goes with it), for a learning curve."""
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     if share < 1:
-        questions = sorted({r["id"].removesuffix("/noisy") for r in rows})
+        asked = [ofsted_questions.written_id(r["id"]) for r in rows]
+        questions = sorted(set(asked))
         kept = set(random.Random(seed).sample(questions, round(share * len(questions))))
-        rows = [r for r in rows if r["id"].removesuffix("/noisy") in kept]
+        rows = [r for r, question in zip(rows, asked, strict=True) if question in kept]
     return [Record(r["question"], r["passage"], r["start"], r["end"]) for r in rows]
 
 
