@@ -1,5 +1,6 @@
 """Reader training passages from the Ofsted train questions: for each question, the passages the
-system retrieves for it, each labelled with the answer's offsets in it or "no answer here".
+system retrieves for it, each labelled with the answer's offsets in it or "no answer here", and
+with the question as searched (without the authority and years that chose its reports).
 
     python training/ofsted_passages.py --index ../full-index --out training/runs/ofsted.jsonl [--tidy-only]
 
@@ -37,13 +38,13 @@ RETRIEVED = 20
 def passages_for(qa: QA, item: dict, gold: oq.Gold | None) -> list[dict]:
     store = qa.store
     query = qa.understand(store, item["question"], item.get("history") or [])
-    _, _, retrieved = qa.search(store, query, qa.scope(store, query), RETRIEVED)
+    search, _, retrieved = qa.search(store, query, qa.scope(store, query), RETRIEVED)
     answer = gold.answer if gold and not item.get("unanswerable") else None
     keys = [evidence_key(text) for text in [item.get("evidence") or "", *(item.get("answers") or [])] if text]
     rows, negatives, positive = [], 0, False
     for rank, passage in enumerate(retrieved):
         text = store.document(passage.doc_id).text[passage.start:passage.end]
-        row = {"id": item["id"], "question": query.asked, "passage": text, "rank": rank}
+        row = {"id": item["id"], "question": query.asked, "search": search, "passage": text, "rank": rank}
         inside = answer and passage.doc_id == gold.document.doc_id and passage.start <= answer[0]
         if inside and answer[1] <= passage.end:
             rows.append(row | {"start": answer[0] - passage.start, "end": answer[1] - passage.start})
@@ -55,7 +56,7 @@ def passages_for(qa: QA, item: dict, gold: oq.Gold | None) -> list[dict]:
         entry = store.entry(gold.document.doc_id)
         for chunk in entry.chunks:
             if chunk.start <= answer[0] and answer[1] <= chunk.end:
-                rows.append({"id": item["id"], "question": query.asked, "rank": -1,
+                rows.append({"id": item["id"], "question": query.asked, "search": search, "rank": -1,
                              "passage": gold.document.text[chunk.start:chunk.end],
                              "start": answer[0] - chunk.start, "end": answer[1] - chunk.start})
                 break

@@ -38,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import ofsted_questions  # noqa: E402
 import squad  # noqa: E402
 from onnx_graph import drop_nan_guards  # noqa: E402
+from steps import Run  # noqa: E402
 
 from qa.embed import resolve_model  # noqa: E402
 from qa.evaluate import best, exact_match, f1_score  # noqa: E402
@@ -132,49 +133,29 @@ def train(args) -> None:
     model = SpanModel(base)
     if args.init:
         model.load_state_dict(torch.load(args.init)["model"])
-    optimiser = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
-    warmup = max(1, total // 10)
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimiser, lambda step: min((step + 1) / warmup, max(0.0, (total - step) / (total - warmup))))
-    args.out.mkdir(parents=True, exist_ok=True)
-    checkpoint = args.out / "checkpoint.pt"
-    step = 0
-    if checkpoint.exists():
-        state = torch.load(checkpoint)
-        model.load_state_dict(state["model"])
-        optimiser.load_state_dict(state["optimiser"])
-        schedule.load_state_dict(state["schedule"])
-        step = state["step"]
-        print(f"resumed at step {step}", flush=True)
+    run = Run(model, args.out, total, args.lr)
     loss_fn = nn.CrossEntropyLoss()
     model.train()
     began, losses = time.time(), []
     stop = min(total, args.stop_at or total)
-    while step < stop:
-        chosen = [rows[i] for i in plan[step]]
+    while run.step < stop:
+        chosen = [rows[i] for i in plan[run.step]]
         inputs = {k: torch.from_numpy(v) for k, v in batch([w for w, _, _ in chosen]).items()}
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
             starts, ends = model(**inputs)
         loss = (loss_fn(starts.float(), torch.tensor([s for _, s, _ in chosen]))
                 + loss_fn(ends.float(), torch.tensor([e for _, _, e in chosen]))) / 2
-        loss.backward()
-        nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        optimiser.step()
-        schedule.step()
-        optimiser.zero_grad()
-        step += 1
+        run.update(loss)
         losses.append(loss.item())
-        if step % 50 == 0 or step == stop:
+        if run.step % 50 == 0 or run.step == stop:
             rate = (time.time() - began) / len(losses)
-            print(f"step {step}/{total} loss {np.mean(losses[-50:]):.3f} {rate:.2f} s/step", flush=True)
-        if step % args.save_every == 0 or step == stop:
-            torch.save({"model": model.state_dict(), "optimiser": optimiser.state_dict(),
-                        "schedule": schedule.state_dict(), "step": step}, checkpoint.with_suffix(".tmp"))
-            checkpoint.with_suffix(".tmp").replace(checkpoint)
+            print(f"step {run.step}/{total} loss {np.mean(losses[-50:]):.3f} {rate:.2f} s/step", flush=True)
+        if run.step % args.save_every == 0 or run.step == stop:
+            run.save()
     (args.out / "training.json").write_text(json.dumps(
         {"base": BASE, "data": str(args.data), "init": str(args.init) if args.init else None,
-         "passages": len(records), "windows": len(rows), "steps": step, "schedule_steps": total, "batch": args.batch,
-         "lr": args.lr, "epochs": args.epochs, "seed": args.seed, "share": args.share,
+         "passages": len(records), "windows": len(rows), "steps": run.step, "schedule_steps": total,
+         "batch": args.batch, "lr": args.lr, "epochs": args.epochs, "seed": args.seed, "share": args.share,
          "final_loss": float(np.mean(losses[-50:])) if losses else None}, indent=2))
 
 

@@ -1,0 +1,186 @@
+"""Fine-tune the embedding model (all-MiniLM-L6-v2) on the Ofsted training questions, so that the
+passage holding a question's answer comes before the other passages of the same reports.
+
+    python training/ofsted_passages.py --index ../full-index --out training/runs/ofsted.jsonl
+    python training/train_embedder.py train --data training/runs/ofsted.jsonl --out training/runs/embedder
+    python training/train_embedder.py export --out training/runs/embedder [--model DIR]  # into qa/models/embedder
+
+Each answerable question of the authorities not held out (and its noisy variant), as searched (the
+authority and years that chose its reports taken out), is paired with the passage that holds its
+answer; the passages retrieved for it that do not hold it are its hard negatives. These come from
+the reports the question is asked of, which is where the index searches. The loss is the multiple
+negatives ranking loss: a softmax, at scale 20, over the cosine of the question to every passage of
+the batch (the other questions' positives and every hard negative), with passages identical to its
+own positive masked out. `train` resumes from the checkpoint in --out; steps run under bf16
+autocast where the CPU computes bf16 natively, in float32 elsewhere.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from export_embedder import export as export_onnx  # noqa: E402
+from steps import Run  # noqa: E402
+
+from qa.embed import MAX_TOKENS, MODEL_DIR, resolve_model  # noqa: E402
+from qa.runtime import cpu_description, fast_bf16  # noqa: E402
+
+BASE = "all-MiniLM-L6-v2"
+SCALE = 20.0
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A question as searched, the passage holding its answer and passages that do not."""
+
+    question: str
+    positive: str
+    negatives: tuple[str, ...]
+
+
+def pairs(path: Path, negatives: int) -> list[Pair]:
+    """One pair per answerable question of a passages file (written by ofsted_passages.py): its best
+    ranked positive passage and its `negatives` best ranked negatives."""
+    by_question = defaultdict(list)
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            by_question[row["id"]].append(row)
+    found = []
+    for rows in by_question.values():
+        positives = [r for r in rows if r["start"] is not None]
+        if not positives:
+            continue  # unanswerable
+        # A retrieved positive before the stored chunk added when none was retrieved (rank -1).
+        positive = min(positives, key=lambda r: r["rank"] if r["rank"] >= 0 else len(rows))
+        others = sorted((r for r in rows if r["start"] is None), key=lambda r: r["rank"])
+        found.append(Pair(rows[0]["search"], positive["passage"],
+                          tuple(r["passage"] for r in others[:negatives])))
+    return found
+
+
+class Pooled(torch.nn.Module):
+    """The encoder's token vectors averaged over the mask and normalised, as the embedder computes."""
+
+    def __init__(self, base: str | Path) -> None:
+        super().__init__()
+        from transformers import AutoModel
+
+        self.encoder = AutoModel.from_pretrained(base)
+
+    def forward(self, input_ids, attention_mask, token_type_ids):
+        tokens = self.encoder(input_ids=input_ids, attention_mask=attention_mask,
+                              token_type_ids=token_type_ids).last_hidden_state
+        mask = attention_mask.unsqueeze(-1).to(tokens.dtype)
+        mean = (tokens * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+        return torch.nn.functional.normalize(mean.float(), dim=-1)
+
+
+def tokenizer(base: str | Path):
+    """The model's tokenizer, cutting at MAX_TOKENS and padding to the longest, as the embedder does."""
+    from tokenizers import Tokenizer
+
+    found = Tokenizer.from_file(str(Path(base) / "tokenizer.json"))
+    found.enable_truncation(MAX_TOKENS)
+    found.enable_padding(pad_id=found.token_to_id("[PAD]"), pad_token="[PAD]")
+    return found
+
+
+def encode(model: Pooled, tokens, texts: list[str]) -> torch.Tensor:
+    encodings = tokens.encode_batch(texts)
+    feed = {name: torch.tensor([getattr(e, field) for e in encodings])
+            for name, field in (("input_ids", "ids"), ("attention_mask", "attention_mask"),
+                                ("token_type_ids", "type_ids"))}
+    return model(**feed)
+
+
+def loss_of(model: Pooled, tokens, chosen: list[Pair]) -> torch.Tensor:
+    """The multiple negatives ranking loss of a batch (see the module's docstring)."""
+    passages = [p.positive for p in chosen] + [n for p in chosen for n in p.negatives]
+    questions = encode(model, tokens, [p.question for p in chosen])
+    scores = SCALE * questions @ encode(model, tokens, passages).T
+    same = torch.tensor([[text == p.positive for text in passages] for p in chosen])
+    same[range(len(chosen)), range(len(chosen))] = False
+    scores = scores.masked_fill(same, float("-inf"))
+    return torch.nn.functional.cross_entropy(scores, torch.arange(len(chosen)))
+
+
+def train(args) -> None:
+    torch.manual_seed(args.seed)
+    base = resolve_model(BASE)
+    found = pairs(args.data, args.negatives)
+    plan = []
+    for epoch in range(args.epochs):
+        order = random.Random(args.seed + epoch).sample(range(len(found)), len(found))
+        plan += [order[i:i + args.batch] for i in range(0, len(order) - args.batch + 1, args.batch)]
+    total = len(plan)
+    bf16 = fast_bf16()
+    print(f"{len(found)} questions, {total} steps of {args.batch} with {args.negatives} hard negatives each, "
+          f"{'bf16 autocast' if bf16 else 'float32'} on {cpu_description()}", flush=True)
+    model = Pooled(base)
+    tokens = tokenizer(base)
+    run = Run(model, args.out, total, args.lr)
+    model.train()
+    began, losses = time.time(), []
+    while run.step < total:
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+            loss = loss_of(model, tokens, [found[i] for i in plan[run.step]])
+        run.update(loss)
+        losses.append(loss.item())
+        if run.step % 20 == 0 or run.step == total:
+            rate = (time.time() - began) / len(losses)
+            print(f"step {run.step}/{total} loss {np.mean(losses[-20:]):.3f} {rate:.2f} s/step", flush=True)
+        if run.step % args.save_every == 0 or run.step == total:
+            run.save()
+    (args.out / "training.json").write_text(json.dumps(
+        {"base": BASE, "data": str(args.data), "questions": len(found), "steps": run.step, "batch": args.batch,
+         "negatives": args.negatives, "lr": args.lr, "epochs": args.epochs, "seed": args.seed,
+         "final_loss": float(np.mean(losses[-20:])) if losses else None}, indent=2))
+
+
+def export(args) -> None:
+    """The trained model as int8 ONNX, with the tokenizer, into --model (the package's model folder
+    unless told another, so that a candidate can be measured before it replaces the shipped one)."""
+    base = Path(resolve_model(BASE))
+    model = Pooled(base)
+    model.load_state_dict(torch.load(args.out / "checkpoint.pt")["model"])
+    with tempfile.TemporaryDirectory() as folder:
+        model.encoder.save_pretrained(folder)
+        for name in ("tokenizer.json", "tokenizer_config.json", "vocab.txt", "special_tokens_map.json"):
+            if (base / name).exists():
+                (Path(folder) / name).write_bytes((base / name).read_bytes())
+        export_onnx(Path(folder), args.model)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", choices=["train", "export"])
+    parser.add_argument("--out", type=Path, default=Path("training/runs/embedder"))
+    parser.add_argument("--model", type=Path, default=MODEL_DIR, help="where export writes the int8 embedder")
+    parser.add_argument("--data", type=Path, help="a JSONL file of passages (ofsted_passages.py)")
+    parser.add_argument("--epochs", type=int, default=1)
+    parser.add_argument("--batch", type=int, default=32)
+    parser.add_argument("--negatives", type=int, default=2, help="hard negatives per question")
+    parser.add_argument("--lr", type=float, default=2e-5)
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--save-every", type=int, default=50)
+    args = parser.parse_args()
+    train(args) if args.command == "train" else export(args)
+
+
+if __name__ == "__main__":
+    main()
