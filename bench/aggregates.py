@@ -15,9 +15,9 @@ import argparse
 import csv
 from pathlib import Path
 
-from qa.authorities import canonical
 from qa.config import Settings
-from qa.metadata import GRADES
+from qa.ofsted.authorities import canonical
+from qa.ofsted.metadata import GRADES
 from qa.pipeline import QA
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"

@@ -2,7 +2,7 @@
 
     python bench/authority_names.py [--typos N] [--show]
 
-For every authority of qa/authorities.py it makes the variants of qa.noise.name_variants (lower
+For every authority of qa/ofsted/authorities.py it makes the variants of qa.noise.name_variants (lower
 case, aliases, initials and short forms, wrong suffixes such as "X County Council", hyphenated
 "upon", "&") and N seeded typos of the name (a letter dropped, swapped, doubled or replaced by its
 keyboard neighbour), puts each in three questions, and counts the questions whose authority is
@@ -16,8 +16,8 @@ import argparse
 import random
 import time
 
-from qa import authorities
 from qa.noise import name_variants, typo
+from qa.ofsted import authorities
 
 TEMPLATES = ("What did Ofsted say about {}'s care leavers?", "{} focused visit 2023", "how is {} doing now")
 

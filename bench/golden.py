@@ -21,9 +21,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from qa.embed import OnnxEmbedder  # noqa: E402
+from qa.answer.span_reader import SpanModel  # noqa: E402
+from qa.indexing.embed import OnnxEmbedder  # noqa: E402
 from qa.runtime import cpu_description  # noqa: E402
-from qa.span_reader import SpanModel  # noqa: E402
 
 GOLDEN = Path(__file__).resolve().parents[1] / "tests" / "golden" / "models.json"
 SENTENCES = [

@@ -7,7 +7,7 @@ checks the answers against the report as Ofsted published it (the corpus file, n
 text): they come from the authority's latest inspection, each is the exact slice of the stored
 text that its citation names, each lies inside that report's list of what must improve (found in
 the file from its heading to the next part of the report by a reader of its own, independent of
-qa.sections), and together they cover at least COVERED of the list's words. Prints the share of
+qa.ofsted.sections), and together they cover at least COVERED of the list's words. Prints the share of
 authorities for which all of it holds, and each failure with --show.
 """
 
@@ -18,9 +18,9 @@ import re
 import time
 from pathlib import Path
 
-from qa import authorities
+from qa.answer.filters import authority_of, distinct
 from qa.config import Settings
-from qa.filters import authority_of, distinct
+from qa.ofsted import authorities
 from qa.pipeline import QA
 
 COVERED = 0.9

@@ -19,10 +19,10 @@ import time
 from pathlib import Path
 
 from qa.config import Settings
-from qa.embed import make_embedder
+from qa.indexing.embed import make_embedder
+from qa.indexing.store import Store
 from qa.pipeline import QA
 from qa.runtime import cpu_description
-from qa.store import Store
 
 
 def _size(folder: Path) -> int:

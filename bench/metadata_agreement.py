@@ -14,9 +14,9 @@ import datetime as dt
 from collections import defaultdict
 from pathlib import Path
 
-from qa.authorities import authority_key
-from qa.layout import structure
-from qa.metadata import GRADES, normalise_grade, read_metadata
+from qa.ofsted.authorities import authority_key
+from qa.ofsted.metadata import GRADES, normalise_grade, read_metadata
+from qa.reports.layout import structure
 
 KINDS = {"ilacs_inspection": "inspection", "focused_visit": "focused visit", "send_area_inspection": "send inspection"}
 FRAMEWORKS = {"standard": "ILACS standard", "short": "ILACS short"}

@@ -23,9 +23,9 @@ import numpy as np
 import ray
 
 from qa.config import Settings
-from qa.embed import make_embedder
+from qa.indexing.embed import make_embedder
 from qa.pipeline import QA
-from qa.report import is_report
+from qa.reports.report import is_report
 
 
 def _sample(root: Path, count: int, seed: int, into: Path) -> None:

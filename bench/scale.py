@@ -1,5 +1,5 @@
 """Search latency and recall@10 at 100k and 1M chunks: exact inner product against the approximate
-index `qa` switches to above `qa.store.EXACT_LIMIT` chunks.
+index `qa` switches to above `qa.indexing.store.EXACT_LIMIT` chunks.
 
     python bench/scale.py --index DIR [--sizes 100000 1000000] [--queries 200]
 
@@ -21,7 +21,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from qa.store import Store, approximate_index
+from qa.indexing.store import Store, approximate_index
 
 
 def grow(vectors: np.ndarray, size: int, rng: np.random.Generator, noise: float = 0.5) -> np.ndarray:

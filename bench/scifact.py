@@ -19,10 +19,10 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from qa.bm25 import LexicalIndex
+from qa.answer.retrieve import fuse
 from qa.config import EMBEDDERS, Settings
-from qa.embed import make_embedder
-from qa.retrieve import fuse
+from qa.indexing.bm25 import LexicalIndex
+from qa.indexing.embed import make_embedder
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "beir_scifact"
 DEPTH = 100

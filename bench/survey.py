@@ -16,11 +16,11 @@ import json
 import time
 from pathlib import Path
 
+from qa.answer.filters import Filters
 from qa.config import Settings
 from qa.evaluate import evidence_key, format_reliability, reliability
-from qa.filters import Filters
 from qa.pipeline import QA
-from qa.survey import survey
+from qa.research.survey import survey
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 QUESTION = "What do the inspections say about the sufficiency of homes for children in care?"

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from qa.answer.filters import Filters
 from qa.config import MAX_TOP_K, Settings
 from qa.errors import IndexDamagedError, QAError
 from qa.evaluate import (
@@ -27,12 +28,11 @@ from qa.evaluate import (
     reliability,
     risk_coverage,
 )
-from qa.filters import Filters
-from qa.metadata import KINDS
+from qa.indexing.refresh import located
 from qa.noise import noisy
+from qa.ofsted.metadata import KINDS
+from qa.ofsted.regions import REGIONS
 from qa.pipeline import QA
-from qa.refresh import located
-from qa.regions import REGIONS
 from qa.runtime import cpu_description
 from qa.types import REASONS, Answer, Reply
 
@@ -186,7 +186,7 @@ def _filters(args) -> Filters:
 
 
 def _survey(qa: QA, args) -> int:
-    from qa.survey import survey, to_csv
+    from qa.research.survey import survey, to_csv
 
     qa.check_question(args.question)
     filters = _filters(args)
@@ -220,7 +220,7 @@ def _survey(qa: QA, args) -> int:
 
 
 def _feedback(qa: QA, args) -> int:
-    from qa.feedback import FeedbackStore, question_file
+    from qa.research.feedback import FeedbackStore, question_file
 
     path = args.db or qa.settings.feedback_path
     if not path.is_file():
@@ -262,7 +262,7 @@ FETCH_KINDS = {"inspection": "inspection", "focused-visit": "focused visit", "mo
 
 
 def _fetch(qa: QA, args) -> int:
-    from qa.fetch import describe, fetch
+    from qa.indexing.fetch import describe, fetch
 
     since = _day(args.since, "--since") if args.since else None
     result = fetch(qa, since, [FETCH_KINDS[kind] for kind in args.kinds or FETCH_KINDS], args.authority,
@@ -284,7 +284,7 @@ def _fetch(qa: QA, args) -> int:
 
 
 def _interval(text: str) -> float:
-    from qa.fetch import every
+    from qa.indexing.fetch import every
 
     try:
         return every(text)
@@ -300,9 +300,9 @@ def _day(value: str, option: str) -> dt.date:
 
 
 def _serve(qa: QA, args) -> int:
+    from qa.indexing.uploads import remove_stale_uploads
+    from qa.indexing.watch import CorpusWatcher
     from qa.runtime import return_large_blocks
-    from qa.uploads import remove_stale_uploads
-    from qa.watch import CorpusWatcher
     from web import create_app
     from web.server import make_server
 
@@ -325,7 +325,7 @@ def _serve(qa: QA, args) -> int:
         CorpusWatcher(qa, qa.settings.scan_seconds).start()
     app = create_app(qa=qa)
     if args.fetch_every:
-        from qa.fetch import Schedule
+        from qa.indexing.fetch import Schedule
 
         app.extensions["fetch"] = Schedule(qa, args.fetch_every).start()
         print(f"fetching new reports from {qa.settings.ofsted_url} every {args.fetch_every / 3600:g} h",

@@ -8,8 +8,11 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from qa.errors import ConfigError
-from qa.ofsted_site import DEFAULT_URL as DEFAULT_OFSTED_URL
+from qa.ofsted.site import DEFAULT_URL as DEFAULT_OFSTED_URL
 
+# The package's own files: its trained models and its tables.
+MODELS = Path(__file__).resolve().parent / "models"
+DATA = Path(__file__).resolve().parent / "data"
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 # The shipped int8 export of it (training/export_embedder.py), as an index records what built it;
 # to be named anew whenever its vectors change, so that an index of the old ones is refused, not

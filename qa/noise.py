@@ -24,7 +24,7 @@ import hashlib
 import random
 import re
 
-from qa import authorities, glossary
+from qa.ofsted import authorities, glossary
 
 STYLES = ("typo", "terse", "colloquial", "long", "jargon", "informal")
 SEED = 20261206
@@ -92,7 +92,7 @@ def typo(word: str, rng: random.Random) -> str:
 
 
 def name_variants(name: str) -> list[str]:
-    """Ways people write the authority `name` (a canonical name of qa.authorities): lower case, its
+    """Ways people write the authority `name` (a canonical name of qa.ofsted.authorities): lower case, its
     aliases and short forms, wrong suffixes, "upon" hyphenated, "and" as "&"."""
     variants = [name.lower(), f"{name} Council", f"{name} County Council", f"{name} City Council",
                 f"{name} council", f"the {name} area", f"London Borough of {name}", f"{name}'s"]

@@ -10,24 +10,24 @@ from pathlib import Path
 
 import numpy as np
 
-from qa import authorities
-from qa import store as stores
-from qa.chunk import Chunker, make_chunker
-from qa.cluster import RayIndexer
+from qa.answer.filters import Filters, Scope, authority_of, in_region, without_scope
+from qa.answer.filters import scope as filters_scope
+from qa.answer.from_lists import ListScores, StructureAnswers
+from qa.answer.query import Query, understand
+from qa.answer.read import LEAST_SIMILARITY, PassageReader, cite
+from qa.answer.retrieve import query_vector, retrieve
+from qa.answer.span_reader import SpanModel, span_model
+from qa.answer.tables import JUDGEMENTS, Row, across_authorities, judgement_table, over_time, ungraded
 from qa.config import Settings
-from qa.embed import Embedder, make_embedder
 from qa.errors import IndexBuildingError, IndexDamagedError, IndexMissingError, QAError, QuestionError
-from qa.filters import Filters, Scope, authority_of, in_region, without_scope
-from qa.filters import scope as filters_scope
-from qa.from_lists import ListScores, StructureAnswers
-from qa.judgements import grade_citations
-from qa.query import Query, understand
-from qa.read import LEAST_SIMILARITY, PassageReader, cite
-from qa.refresh import LocalIndexer, Progress, RefreshSummary, refresh
-from qa.retrieve import query_vector, retrieve
-from qa.span_reader import SpanModel, span_model
-from qa.store import Store
-from qa.tables import JUDGEMENTS, Row, across_authorities, judgement_table, over_time, ungraded
+from qa.indexing import store as stores
+from qa.indexing.cluster import RayIndexer
+from qa.indexing.embed import Embedder, make_embedder
+from qa.indexing.refresh import LocalIndexer, Progress, RefreshSummary, refresh
+from qa.indexing.store import Store
+from qa.ofsted import authorities
+from qa.ofsted.judgements import grade_citations
+from qa.reports.chunk import Chunker, make_chunker
 from qa.types import Answer, Passage, Reply
 
 
@@ -247,7 +247,7 @@ class QA:
         return Reply(asked.question, True, 0.0, answers) if answers else None
 
     def _structure(self, asked: Asked) -> Reply | None:
-        """Who carried out a visit, what initials stand for, what must improve (qa.from_lists)."""
+        """Who carried out a visit, what initials stand for, what must improve (qa.answer.from_lists)."""
         store, query, scope = asked.store, asked.query, asked.scope
         answers = self.structure.inspectors(store, query, scope) or self.structure.spelt_out(
             store, query, scope) or self.structure.must_improve(store, query, scope,

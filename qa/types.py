@@ -33,9 +33,9 @@ class Document:
     paragraphs: tuple[Paragraph, ...] = ()
     kind: str = "other"
     authority: str | None = None
-    # Read from the text (qa.metadata): inspection dates, lead inspector, framework, grades.
+    # Read from the text (qa.ofsted.metadata): inspection dates, lead inspector, framework, grades.
     meta: dict = field(default_factory=dict)
-    # Where each page of the original starts in `text` (qa.pages); () when it has no pages.
+    # Where each page of the original starts in `text` (qa.reports.pages); () when it has no pages.
     pages: tuple[int, ...] = ()
 
     def page_at(self, offset: int) -> int | None:
@@ -185,7 +185,7 @@ class Reply:
     took_ms: float
     answers: tuple[Answer, ...] = ()
     closest: tuple[Answer, ...] = field(default=())
-    # For a question about many reports: one row per report asked about (qa.tables.Row), else None.
+    # For a question about many reports: one row per report asked about (qa.answer.tables.Row), else None.
     table: tuple | None = None
     # The question as searched for, when misspelt words of it were corrected.
     searched_for: str | None = None

@@ -51,7 +51,7 @@ def fake_qa(settings: Settings) -> QA:
 @pytest.fixture(scope="session")
 def real_embedder():
     """The real default embedder (the shipped int8 ONNX model), loaded once for the whole run."""
-    from qa.embed import make_embedder
+    from qa.indexing.embed import make_embedder
 
     embedder = make_embedder(Settings.load(environ={}))
     embedder.encode(["load"])

@@ -1,4 +1,4 @@
-"""A local stand-in for Ofsted's reports site, shaped as qa.ofsted_site reads the real one: a
+"""A local stand-in for Ofsted's reports site, shaped as qa.ofsted.site reads the real one: a
 paged list of authorities, each authority's page of report links, and the PDFs. It can be told to
 misbehave: answer 503 with Retry-After, answer slowly, lose a file (404), send half a PDF, or
 change its layout. Nothing leaves this machine."""

@@ -2,8 +2,8 @@
 
 import pytest
 
-from qa.acronyms import expansion
-from qa.query import understand
+from qa.answer.acronyms import expansion
+from qa.answer.query import understand
 from qa.types import Document, Paragraph
 
 

@@ -224,7 +224,7 @@ def test_upload_names_cannot_escape_the_corpus(client, engine, name, expected):
     ("passwd.txt", "．．／etc／passwd.txt"), ("x" * 130 + "a.txt", "x" * 130 + "b.txt"),
 ])
 def test_upload_names_that_fold_together_never_overwrite_without_replace(client, engine, first, second):
-    from qa.report import make_doc_id
+    from qa.reports.report import make_doc_id
 
     corpus = engine.settings.corpus
     first_text, second_text = b"The first report, on adoption panels.", b"The second report, on fostering panels."

@@ -2,8 +2,8 @@
 
 import pytest
 
-from qa import authorities
-from qa.authorities import named_in, short_forms
+from qa.ofsted import authorities
+from qa.ofsted.authorities import named_in, short_forms
 
 EVERY = authorities.table_keys()
 
@@ -83,7 +83,7 @@ def test_a_name_that_is_an_everyday_word_in_lower_case_beside_another_is_the_wor
 
 
 def test_a_council_outside_england_is_named_and_known_to_be_no_reports():
-    from qa.query import understand
+    from qa.answer.query import understand
 
     for question in ("What overall grade did Ofsted give Cardiff Council's children's services in 2014?",
                      "glasgow care leavers", "How is the Vale of Glamorgan doing?"):

@@ -2,9 +2,9 @@
 
 import numpy as np
 
-from qa.bm25 import LexicalIndex
-from qa.query import understand
-from qa.retrieve import fuse
+from qa.answer.query import understand
+from qa.answer.retrieve import fuse
+from qa.indexing.bm25 import LexicalIndex
 
 CHUNKS = [
     "Children in care are visited regularly by their social workers.",

@@ -279,7 +279,7 @@ def test_a_change_in_the_reports_words_comes_before_each_inspections_grade(resea
 def test_feedback_buttons_keep_the_verdict(research_server, browser):
     from selenium.webdriver.common.by import By
 
-    from qa.feedback import FeedbackStore
+    from qa.research.feedback import FeedbackStore
 
     base, qa = research_server
     browser.get(base + "/")
@@ -507,7 +507,7 @@ def test_a_keyboard_alone_asks_gives_feedback_and_follows_a_citation(research_se
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
 
-    from qa.feedback import FeedbackStore
+    from qa.research.feedback import FeedbackStore
 
     base, qa = research_server
     browser.get(base + "/")

@@ -1,6 +1,6 @@
-from qa.chunk import Chunker
-from qa.layout import structure
-from qa.tokens import load_encoding
+from qa.reports.chunk import Chunker
+from qa.reports.layout import structure
+from qa.reports.tokens import load_encoding
 from qa.types import Document
 
 

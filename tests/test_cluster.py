@@ -15,11 +15,11 @@ import numpy as np
 import pytest
 from ray.cluster_utils import Cluster
 
-from qa import cluster as ray_indexing
 from qa.cli import main
 from qa.config import Settings
+from qa.indexing import cluster as ray_indexing
+from qa.indexing.store import Store
 from qa.pipeline import QA
-from qa.store import Store
 from tests.conftest import CORPUS, DATA, SAMPLES
 
 pytestmark = pytest.mark.slow

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.store import Store
+from qa.indexing.store import Store
 from tests.conftest import CORPUS
 from tests.server import Server
 
@@ -24,7 +24,7 @@ _CHILD = textwrap.dedent("""
     import os, signal, sys
     import faiss
     from pathlib import Path
-    from qa import store as stores
+    from qa.indexing import store as stores
     from qa.config import Settings
     from qa.pipeline import QA
     from tests.fakes import FakeEmbedder

@@ -3,7 +3,7 @@
 import numpy as np
 
 from qa.config import ONNX_BACKEND, Settings
-from qa.embed import OnnxEmbedder, SentenceTransformerEmbedder, make_embedder
+from qa.indexing.embed import OnnxEmbedder, SentenceTransformerEmbedder, make_embedder
 
 TEXTS = [
     "Leaders know their services well and have a clear plan to improve them.",

@@ -13,8 +13,8 @@ import jsonschema
 import pytest
 
 from qa import cli
-from qa.fetch import FETCHED, USER_AGENT, Client, Schedule, SiteError, _retry_after, every, fetch
-from qa.ofsted_site import LayoutError, Provider, providers, publications
+from qa.indexing.fetch import FETCHED, USER_AGENT, Client, Schedule, SiteError, _retry_after, every, fetch
+from qa.ofsted.site import LayoutError, Provider, providers, publications
 from qa.pipeline import QA
 from tests.conftest import SAMPLES
 from tests.fakes import FakeEmbedder
@@ -134,7 +134,7 @@ def test_a_site_that_does_not_answer_is_an_error_and_the_index_is_untouched(sett
     monkeypatch.setenv("QA_OFSTED_URL", gone)
     monkeypatch.setenv("QA_FETCH_DELAY", "0")
     monkeypatch.setenv("QA_MODEL", "fake-embedder")
-    monkeypatch.setattr("qa.fetch.MAX_WAIT_S", 0.1)  # no long waits between the tries
+    monkeypatch.setattr("qa.indexing.fetch.MAX_WAIT_S", 0.1)  # no long waits between the tries
     code = cli.main(["fetch", "--corpus", str(settings.corpus), "--index", str(settings.index)])
     assert code == 1
     error = capsys.readouterr().err

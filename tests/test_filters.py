@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from qa.answer.filters import Filters, Scope, scope, without_scope
+from qa.answer.query import understand
 from qa.config import Settings
 from qa.errors import FilterError
-from qa.filters import Filters, Scope, scope, without_scope
 from qa.pipeline import QA
-from qa.query import understand
 from tests.fakes import FakeEmbedder
 from web import create_app
 

@@ -10,8 +10,8 @@ import pytest
 
 from qa import pipeline
 from qa.errors import IndexBuildingError
+from qa.indexing.store import Store
 from qa.pipeline import QA
-from qa.store import Store
 from tests.fakes import FakeEmbedder
 from web import create_app
 

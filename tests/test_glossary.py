@@ -1,6 +1,6 @@
 """The field's jargon spelt out for search and reading, in one place."""
 
-from qa.glossary import TERMS, expand, is_term, terms_in
+from qa.ofsted.glossary import TERMS, expand, is_term, terms_in
 
 
 def test_terms_are_spelt_out_after_themselves():

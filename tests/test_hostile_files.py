@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qa.errors import ReportError
-from qa.loaders import LOADERS
-from qa.loaders.decode import decode
-from qa.report import MAX_REPORT_BYTES, read_text
+from qa.reports.loaders import LOADERS
+from qa.reports.loaders.decode import decode
+from qa.reports.report import MAX_REPORT_BYTES, read_text
 
 SAMPLES = Path(__file__).parent / "samples"
 HOSTILE = Path(__file__).parent / "hostile"

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from qa.clean import clean
-from qa.layout import structure
-from qa.loaders import extract
+from qa.reports.clean import clean
+from qa.reports.layout import structure
+from qa.reports.loaders import extract
 from tests.conftest import CORPUS
 
 SAMPLES = Path(__file__).parent / "samples"

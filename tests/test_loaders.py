@@ -3,8 +3,8 @@ from pathlib import Path
 import pytest
 
 from qa.errors import ReportError
-from qa.loaders import extract
-from qa.loaders.decode import decode
+from qa.reports.loaders import extract
+from qa.reports.loaders.decode import decode
 from tests.conftest import DATA
 
 
@@ -63,7 +63,7 @@ def test_markdown_heading_is_title_and_markers_go():
 
 
 def test_html_inline_tags_keep_the_spaces_between_words():
-    from qa.loaders.html import load_html
+    from qa.reports.loaders.html import load_html
 
     text, _ = load_html(b"<p>Ofsted <b>rated</b> the service <a href='#'>good</a> overall.</p><p>One<i>word</i></p>")
     assert "Ofsted rated the service good overall." in text and "Oneword" in text
@@ -87,7 +87,7 @@ def _docx_with_empty_paragraphs(count: int) -> bytes:
 
 def test_docx_empty_paragraphs_are_skipped_cheaply_and_millions_refused():
     from qa.errors import ReportError
-    from qa.loaders.docx import MAX_BLOCKS, load_docx
+    from qa.reports.loaders.docx import MAX_BLOCKS, load_docx
 
     text, _ = load_docx(_docx_with_empty_paragraphs(20_000))  # 37 KB: was half a minute of style look-ups
     assert text == "A real paragraph about the adoption panel."

@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from qa.authorities import authority_key, canonical, display
-from qa.layout import structure
-from qa.loaders import extract
-from qa.metadata import read_metadata
+from qa.ofsted.authorities import authority_key, canonical, display
+from qa.ofsted.metadata import read_metadata
+from qa.reports.layout import structure
+from qa.reports.loaders import extract
 
 SAMPLES = Path(__file__).parent / "samples"
 
@@ -91,8 +91,8 @@ def test_a_report_that_names_its_authority_only_in_its_opening_lines_gets_it():
 
 
 def test_the_lead_inspector_named_in_the_middle_of_an_older_inspection_is_found():
-    from qa.metadata import fact_spans
-    from qa.report import fingerprint, load_report
+    from qa.ofsted.metadata import fact_spans
+    from qa.reports.report import fingerprint, load_report
 
     path = Path(__file__).parent / "samples" / "authorities" / "essex"
     path = path / "children's services inspection - 21 march 2014.txt"

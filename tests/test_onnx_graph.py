@@ -12,8 +12,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "training"))
 
 from onnx_graph import drop_nan_guards  # noqa: E402
 
-from qa.embed import MODEL_DIR as EMBEDDER_DIR  # noqa: E402
-from qa.span_reader import MODEL_DIR as READER_DIR  # noqa: E402
+from qa.answer.span_reader import MODEL_DIR as READER_DIR  # noqa: E402
+from qa.indexing.embed import MODEL_DIR as EMBEDDER_DIR  # noqa: E402
 
 
 def _guarded(path: Path, weights: np.ndarray) -> None:

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from qa.evaluate import fold
-from qa.pages import page_starts
-from qa.report import read_text
+from qa.reports.pages import page_starts
+from qa.reports.report import read_text
 from tests.conftest import SAMPLES, SHARED
 
 COVER = ("Inspection of Exampleshire children's services\n\nInspection dates: 1 to 5 May 2024\n\n"
@@ -112,8 +112,8 @@ def test_an_answer_from_a_pdf_cites_its_page_and_the_original_at_it(tmp_path, re
 
 
 def test_a_manifest_in_the_corpus_gives_each_inspections_original(tmp_path):
-    from qa.manifest import addresses
-    from qa.report import fingerprint, load_report
+    from qa.indexing.manifest import addresses
+    from qa.reports.report import fingerprint, load_report
 
     folder = tmp_path / "text_inspections" / "80587_worcestershire"
     folder.mkdir(parents=True)

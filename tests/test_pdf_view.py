@@ -5,8 +5,8 @@ import zlib
 
 import pytest
 
-from qa import pdf_view
 from qa.errors import ReportError
+from qa.reports import pdf_view
 from tests.conftest import SAMPLES
 
 PDF = SAMPLES / "worcestershire-inspection-2023.pdf"

@@ -4,8 +4,8 @@ misspelt words corrected, jargon spelt out, and a name not made out never answer
 import numpy as np
 import pytest
 
-from qa.query import question_asked, understand
-from qa.spelling import Speller
+from qa.answer.query import question_asked, understand
+from qa.answer.spelling import Speller
 
 KNOWN = {"kirklees", "east sussex", "west sussex", "worcestershire"}
 

@@ -5,10 +5,10 @@ model (the shipped one is tested in test_span.py and end to end)."""
 import numpy as np
 import pytest
 
-from qa.lexical import terms
-from qa.query import understand
-from qa.read import PassageReader, Scorer
-from qa.span import Span
+from qa.answer.query import understand
+from qa.answer.read import PassageReader, Scorer
+from qa.answer.span import Span
+from qa.indexing.lexical import terms
 from qa.types import Document, Paragraph, Passage
 
 INTRO = "Kent was inspected in 2026. Leaders, who are new, know their services well."
@@ -106,7 +106,7 @@ def test_features_tell_the_reader_about_rank_and_margin():
 
 
 def test_a_span_lacking_the_figure_or_the_sum_asked_for_is_marked():
-    from qa.read import _figure_missing
+    from qa.answer.read import _figure_missing
 
     assert _figure_missing("figure", "a small number of children") == 1.0
     assert _figure_missing("figure", "about 35 children") == 0.0
@@ -119,7 +119,7 @@ def test_a_span_lacking_the_figure_or_the_sum_asked_for_is_marked():
 def test_scores_are_finite_whatever_the_features():
     import numpy as np
 
-    from qa.read import FEATURES, QUESTION, Scorer
+    from qa.answer.read import FEATURES, QUESTION, Scorer
 
     scorer = Scorer.load()
     rows = np.zeros((2, len(FEATURES)))

@@ -1,6 +1,6 @@
 import shutil
 
-from qa.store import Store
+from qa.indexing.store import Store
 
 
 def test_first_refresh_adds_every_readable_report_and_skips_the_empty_one(fake_qa):
@@ -122,8 +122,8 @@ def test_dates_and_titles_come_from_the_text(fake_qa):
 def test_a_large_served_store_swaps_at_once_and_builds_bm25_behind(fake_qa, corpus, monkeypatch):
     import threading
 
-    from qa import store as stores
-    from qa.retrieve import retrieve
+    from qa.answer.retrieve import retrieve
+    from qa.indexing import store as stores
 
     fake_qa.refresh()
     served = fake_qa.store
@@ -199,7 +199,7 @@ def test_a_moved_index_is_used_as_it_is(fake_qa, tmp_path):
     assert sorted(moved.store.entries) == sorted(fake_qa.store.entries)
     assert all(not entry.path.startswith("/") for entry in moved.store.entries.values())
     # Deleting through the moved copy deletes its own file, not the original's.
-    from qa.uploads import delete_report
+    from qa.indexing.uploads import delete_report
 
     delete_report(moved, "latin1")
     assert not (moved.settings.corpus / "latin1.txt").exists() and (fake_qa.settings.corpus / "latin1.txt").exists()

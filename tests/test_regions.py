@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from qa import authorities, regions
-from qa.catalogue import Selection
+from qa.answer.filters import Filters
 from qa.errors import FilterError
-from qa.filters import Filters
-from qa.history import page
-from qa.survey import survey
+from qa.ofsted import authorities, regions
+from qa.research.catalogue import Selection
+from qa.research.history import page
+from qa.research.survey import survey
 
 
 def test_every_authority_of_the_table_has_one_of_the_nine_regions():

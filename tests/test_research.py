@@ -7,11 +7,11 @@ import io
 
 import pytest
 
-from qa import history as histories
-from qa.feedback import FeedbackError, FeedbackStore, checked_answer, question_file
-from qa.filters import Filters
-from qa.query import understand
-from qa.survey import survey, to_csv
+from qa.answer.filters import Filters
+from qa.answer.query import understand
+from qa.research import history as histories
+from qa.research.feedback import FeedbackError, FeedbackStore, checked_answer, question_file
+from qa.research.survey import survey, to_csv
 
 
 def _exact(qa, answer):

@@ -10,7 +10,7 @@ import shutil
 import jsonschema
 import pytest
 
-from qa.feedback import FeedbackStore
+from qa.research.feedback import FeedbackStore
 from tests.conftest import CORPUS
 from tests.server import Server
 from web import create_app
@@ -197,7 +197,7 @@ def test_a_report_held_as_pdf_shows_the_cited_page_with_the_words_highlighted(cl
 
 
 def test_the_scores_page_says_what_a_score_means_with_the_measured_figures(client):
-    from qa.read import SCORER
+    from qa.answer.read import SCORER
 
     page = client.get("/about").get_data(as_text=True)
     measured = json.loads(SCORER.read_text(encoding="utf-8"))

@@ -4,9 +4,9 @@ import os
 
 import pytest
 
+from qa.answer.span_reader import MODEL_DIR
 from qa.errors import ConfigError
 from qa.runtime import available_cores, cpu_session
-from qa.span_reader import MODEL_DIR
 
 
 def _threads(session) -> int:

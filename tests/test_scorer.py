@@ -5,10 +5,10 @@ import json
 import numpy as np
 import pytest
 
+from qa.answer.query import understand
+from qa.answer.read import CALIBRATION, FEATURES, FRONT_PAGE, QUESTION, SCORER, Scorer, calibration_rows, question_row
 from qa.config import Settings
 from qa.errors import ConfigError
-from qa.query import understand
-from qa.read import CALIBRATION, FEATURES, FRONT_PAGE, QUESTION, SCORER, Scorer, calibration_rows, question_row
 
 # A question of no particular kind: none of the QUESTION features.
 PLAIN = np.zeros(len(QUESTION))
@@ -76,7 +76,7 @@ def test_a_span_without_a_figure_scores_lower_for_a_question_asking_for_one():
 
 
 def test_the_scores_of_answers_from_lists_are_measured_shares_and_an_item_model():
-    from qa.from_lists import ListScores
+    from qa.answer.from_lists import ListScores
 
     scores = ListScores.load()
     assert 0.5 < scores.whole <= 1.0 and 0.5 < scores.inspectors <= 1.0

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from qa.report import fingerprint, load_report
-from qa.sections import improvements, inspectors
+from qa.ofsted.sections import improvements, inspectors
+from qa.reports.report import fingerprint, load_report
 from qa.types import Document, Paragraph
 
 SAMPLES = Path(__file__).parent / "samples"

@@ -1,4 +1,4 @@
-from qa.sentences import split_sentences
+from qa.reports.sentences import split_sentences
 
 
 def test_sentences_skip_abbreviations_initials_and_numbers():

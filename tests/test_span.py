@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
-from qa.embed import resolve_model
+from qa.answer.span import SpanTokenizer, best_span, token_targets
+from qa.answer.span_reader import MODEL_DIR, SpanModel, span_model
 from qa.errors import ConfigError
-from qa.span import SpanTokenizer, best_span, token_targets
-from qa.span_reader import MODEL_DIR, SpanModel, span_model
+from qa.indexing.embed import resolve_model
 
 PASSAGE = ("The focused visit took place in March 2024. The letter was signed by John Roughton, "
            "His Majesty's Inspector, and sent to the director of children's services.")

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from qa.spelling import Speller, allowed_edits, is_word
+from qa.answer.spelling import Speller, allowed_edits, is_word
 
 
 def speller() -> Speller:

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from qa.errors import IndexDamagedError, IndexMismatchError, IndexMissingError
-from qa.store import Store
+from qa.indexing.store import Store
 
 
 def test_round_trip_keeps_documents_chunks_and_vectors(fake_qa):
@@ -122,7 +122,7 @@ def test_an_index_none_of_whose_generations_loads_is_refused_with_how_to_rebuild
 def test_above_the_exact_limit_the_index_turns_approximate_and_back(fake_qa, corpus, monkeypatch):
     import faiss
 
-    from qa import store as stores
+    from qa.indexing import store as stores
 
     fake_qa.refresh()
     exact = fake_qa.store

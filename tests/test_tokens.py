@@ -1,4 +1,4 @@
-from qa.tokens import load_encoding
+from qa.reports.tokens import load_encoding
 
 
 def test_cl100k_matches_published_token_ids():

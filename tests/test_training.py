@@ -11,8 +11,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "training"))
 import ofsted_questions as oq  # noqa: E402
 import train_reader  # noqa: E402
 
-from qa.embed import resolve_model  # noqa: E402
-from qa.span import SpanTokenizer  # noqa: E402
+from qa.answer.span import SpanTokenizer  # noqa: E402
+from qa.indexing.embed import resolve_model  # noqa: E402
 from qa.types import Document  # noqa: E402
 
 TEXT = ("Leaders’ decision-making is strong.\nThe local authority’s “front door” is timely.\n"
@@ -64,7 +64,7 @@ def test_an_epoch_uses_every_row_once_in_batches_of_similar_length(tokenizer):
 def test_an_answer_said_to_be_wrong_is_the_span_labelled_wrong():
     import fit_scorer
 
-    from qa.read import Candidate
+    from qa.answer.read import Candidate
 
     document = Document("r", "R", None, "r.txt", "x", "one two three four", ())
     spans = [Candidate(document, 0, 0, 3, None), Candidate(document, 0, 8, 13, None)]

@@ -4,7 +4,7 @@ server's upload in flight is not."""
 import os
 import time
 
-from qa.uploads import STALE_UPLOAD_SECONDS, remove_stale_uploads
+from qa.indexing.uploads import STALE_UPLOAD_SECONDS, remove_stale_uploads
 
 
 def test_staging_files_of_killed_uploads_are_removed_and_young_ones_kept(tmp_path):
@@ -20,8 +20,8 @@ def test_staging_files_of_killed_uploads_are_removed_and_young_ones_kept(tmp_pat
 
 
 def test_an_upload_is_parsed_once_though_checked_before_it_is_indexed(fake_qa, monkeypatch):
-    from qa import report
-    from qa.uploads import add_report
+    from qa.indexing.uploads import add_report
+    from qa.reports import report
 
     fake_qa.refresh()
     parsed = []

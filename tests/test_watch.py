@@ -2,7 +2,7 @@
 
 import threading
 
-from qa.watch import CorpusWatcher
+from qa.indexing.watch import CorpusWatcher
 
 
 def test_watcher_picks_up_added_changed_and_removed_files(fake_qa, corpus):

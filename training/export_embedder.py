@@ -20,7 +20,7 @@ import numpy as np
 import torch
 from onnx_graph import drop_nan_guards
 
-from qa.embed import MODEL_DIR, OnnxEmbedder, SentenceTransformerEmbedder, resolve_model
+from qa.indexing.embed import MODEL_DIR, OnnxEmbedder, SentenceTransformerEmbedder, resolve_model
 
 
 class _Pooled(torch.nn.Module):
@@ -73,7 +73,7 @@ def export(base: Path | None = None, target: Path = MODEL_DIR) -> None:
 def check(count: int) -> None:
     from qa.config import Settings
     from qa.pipeline import QA
-    from qa.report import fingerprint, load_report
+    from qa.reports.report import fingerprint, load_report
 
     reference, onnx = SentenceTransformerEmbedder(), OnnxEmbedder()
     chunker = QA(Settings.load(environ={}, index=Path(tempfile.mkdtemp())), reference).chunker()

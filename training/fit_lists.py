@@ -1,4 +1,4 @@
-"""Measure how often answers from a report's structure (qa.from_lists) are right on the training
+"""Measure how often answers from a report's structure (qa.answer.from_lists) are right on the training
 questions, as written and as people type them, and write the scores that say so into
 qa/models/scorer.json ("lists"): the share right of whole lists, of inspectors' names and of
 initials spelt out (by the rule of succession, so a few questions all right are not a certainty),
@@ -16,13 +16,13 @@ from pathlib import Path
 
 import numpy as np
 
+from qa.answer.filters import without_scope
+from qa.answer.from_lists import reports_asked
+from qa.answer.read import SCORER
 from qa.config import Settings
 from qa.evaluate import Reports, fold, holds_evidence, load_questions
-from qa.filters import without_scope
-from qa.from_lists import reports_asked
+from qa.ofsted.sections import improvements
 from qa.pipeline import QA
-from qa.read import SCORER
-from qa.sections import improvements
 
 HERE = Path(__file__).resolve().parent
 QUESTIONS = (HERE.parent.parent / "shared" / "ofsted-qa" / "train.jsonl", HERE / "noisy" / "train.jsonl")

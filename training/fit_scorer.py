@@ -16,8 +16,8 @@ for an unanswerable question). Question
 files from users' feedback (`qa feedback export`, with --questions) join them: their right answers
 label as the others do, and an answer said to be wrong is a span labelled wrong.
 
-The ranking is a logistic model over `qa.read.FEATURES`; the calibration a logistic model over
-the best span's `qa.read.CALIBRATION` row. Both are fitted out of fold (5 folds by authority) to
+The ranking is a logistic model over `qa.answer.read.FEATURES`; the calibration a logistic model over
+the best span's `qa.answer.read.CALIBRATION` row. Both are fitted out of fold (5 folds by authority) to
 give the risk-coverage curve and the reliability table, and the threshold is the highest whose
 out-of-fold false abstention is at most 0.05. --write stores the fit in `qa/models/scorer.json`.
 """
@@ -39,6 +39,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import ofsted_questions as oq  # noqa: E402
 
+from qa.answer.filters import without_scope  # noqa: E402
+from qa.answer.read import (  # noqa: E402
+    CALIBRATION,
+    FEATURES,
+    FRONT_PAGE,
+    LEAST_SIMILARITY,
+    SCORER,
+    Scorer,
+    calibration_rows,
+    front_page_group,
+    question_row,
+)
 from qa.config import Settings  # noqa: E402
 from qa.evaluate import (  # noqa: E402
     Reports,
@@ -52,20 +64,8 @@ from qa.evaluate import (  # noqa: E402
     reliability,
     risk_coverage,
 )
-from qa.filters import without_scope  # noqa: E402
 from qa.noise import noisy  # noqa: E402
 from qa.pipeline import QA  # noqa: E402
-from qa.read import (  # noqa: E402
-    CALIBRATION,
-    FEATURES,
-    FRONT_PAGE,
-    LEAST_SIMILARITY,
-    SCORER,
-    Scorer,
-    calibration_rows,
-    front_page_group,
-    question_row,
-)
 
 FOLDS = 5
 MAX_FALSE_ABSTAIN = 0.05
@@ -199,7 +199,7 @@ def main() -> None:
     front_page_right = front_page_shares(front_page)
     similarities = [r["features"][r["labels"], FEATURES.index("similarity")].max() for r in rows if r["labels"].any()]
     print(f"the least similar right passage: {min(similarities, default=0.0):.3f} "
-          f"(qa.read.LEAST_SIMILARITY {LEAST_SIMILARITY})")
+          f"(qa.answer.read.LEAST_SIMILARITY {LEAST_SIMILARITY})")
     print(f"{len(rows)} questions for the reader ({sum(r['unanswerable'] for r in rows)} unanswerable, "
           f"{sum(bool(r['labels'].any()) for r in rows)} with a right span among those read); "
           f"{len(front_page)} answered from a front page, right (rule of succession): "

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qa.evaluate import fold
-from qa.store import Store
+from qa.indexing.store import Store
 from qa.types import Document
 
 QUESTIONS = Path(__file__).resolve().parents[2] / "shared" / "ofsted-qa"

@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from export_embedder import export as export_onnx  # noqa: E402
 from steps import Run  # noqa: E402
 
-from qa.embed import MAX_TOKENS, MODEL_DIR, resolve_model  # noqa: E402
+from qa.indexing.embed import MAX_TOKENS, MODEL_DIR, resolve_model  # noqa: E402
 from qa.runtime import cpu_description, fast_bf16  # noqa: E402
 
 BASE = "all-MiniLM-L6-v2"

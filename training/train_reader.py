@@ -40,10 +40,10 @@ import squad  # noqa: E402
 from onnx_graph import drop_nan_guards  # noqa: E402
 from steps import Run  # noqa: E402
 
-from qa.embed import resolve_model  # noqa: E402
+from qa.answer.span import SpanTokenizer, Window, batch, token_targets  # noqa: E402
 from qa.evaluate import best, exact_match, f1_score  # noqa: E402
+from qa.indexing.embed import resolve_model  # noqa: E402
 from qa.runtime import cpu_description, fast_bf16  # noqa: E402
-from qa.span import SpanTokenizer, Window, batch, token_targets  # noqa: E402
 
 MODEL_DIR = Path(__file__).resolve().parents[1] / "qa" / "models" / "reader"
 BASE = "all-MiniLM-L6-v2"
@@ -192,7 +192,7 @@ def export(args) -> None:
 
 def score(args) -> None:
     """EM/F1 on the never-trained test articles; abstention on the held-out SQuAD 2.0 articles."""
-    from qa.span_reader import SpanModel
+    from qa.answer.span_reader import SpanModel
 
     runner = SpanModel(args.model)
     test = squad.test_examples()

@@ -11,14 +11,14 @@ from collections import OrderedDict
 
 from flask import Blueprint, Response, current_app, jsonify, request, stream_with_context
 
-from qa import history as histories
-from qa import survey as surveys
-from qa.catalogue import Selection
+from qa.answer.filters import Filters
 from qa.config import MAX_TOP_K
 from qa.errors import IndexBuildingError
-from qa.feedback import FeedbackStore, checked_answer
-from qa.filters import Filters
-from qa.uploads import add_report, delete_report
+from qa.indexing.uploads import add_report, delete_report
+from qa.research import history as histories
+from qa.research import survey as surveys
+from qa.research.catalogue import Selection
+from qa.research.feedback import FeedbackStore, checked_answer
 from web.errors import APIError
 from web.inputs import body_integer, json_object, query_integer
 from web.limits import RateLimit

@@ -8,7 +8,7 @@ import datetime as dt
 
 from markupsafe import Markup, escape
 
-from qa.metadata import GRADES
+from qa.ofsted.metadata import GRADES
 
 LEVELS = tuple(reversed(GRADES))  # bottom to top
 LABELS = {"outstanding": "Outstanding", "good": "Good", "requires improvement": "Requires improvement",

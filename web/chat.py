@@ -8,16 +8,16 @@ import json
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
-from qa import history as histories
-from qa import pdf_view
-from qa.catalogue import GRADES, Selection
+from qa.answer.filters import authority_of
+from qa.answer.read import SCORER
+from qa.answer.tables import JUDGEMENTS
 from qa.errors import IndexMissingError, ReportError
-from qa.filters import authority_of
-from qa.metadata import KINDS
-from qa.read import SCORER
-from qa.refresh import located
-from qa.regions import REGIONS, region_of
-from qa.tables import JUDGEMENTS
+from qa.indexing.refresh import located
+from qa.ofsted.metadata import KINDS
+from qa.ofsted.regions import REGIONS, region_of
+from qa.reports import pdf_view
+from qa.research import history as histories
+from qa.research.catalogue import GRADES, Selection
 from web.chart import grades_chart
 
 blueprint = Blueprint("chat", __name__)

@@ -18,8 +18,8 @@ from qa.errors import (
     ReportError,
     StorageError,
 )
-from qa.feedback import FeedbackError
-from qa.uploads import BadAddressError, OutsideCorpusError, ReportExistsError, UnsupportedFormatError
+from qa.indexing.uploads import BadAddressError, OutsideCorpusError, ReportExistsError, UnsupportedFormatError
+from qa.research.feedback import FeedbackError
 
 log = logging.getLogger(__name__)
 

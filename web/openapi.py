@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from qa.catalogue import GRADES, SORTS
 from qa.config import MAX_TOP_K
-from qa.metadata import KINDS
-from qa.regions import REGIONS
+from qa.ofsted.metadata import KINDS
+from qa.ofsted.regions import REGIONS
+from qa.research.catalogue import GRADES, SORTS
 from qa.types import REASONS
 
 _NULLABLE_STRING = {"type": ["string", "null"]}

@@ -1,0 +1,1 @@
+"""Reading reports: files to clean text with its layout, pages and sentences, then token-bounded chunks."""
