@@ -51,6 +51,7 @@ from qa.answer.read import (  # noqa: E402
     front_page_group,
     question_row,
 )
+from qa.answer.ways.front_page import citations  # noqa: E402
 from qa.config import Settings  # noqa: E402
 from qa.evaluate import (  # noqa: E402
     Reports,
@@ -78,14 +79,14 @@ def collect(qa: QA, items: list[dict]) -> tuple[list[dict], list[bool]]:
     reports = Reports(entry.document for entry in store.entries.values())
     began = time.time()
     for number, item in enumerate(items, 1):
-        query = qa.understand(store, item["question"], item.get("history") or [])
-        scope = qa.scope(store, query)
+        asked = qa.asked(item["question"], item.get("history") or [], top_k=1)
+        query, scope = asked.query, asked.scope
         unanswerable = bool(item.get("unanswerable"))
         evidence = evidence_key(item.get("evidence") or "")
         if qa.structure.inspectors(store, query, scope) or qa.structure.must_improve(
                 store, query, scope, without_scope(query.asked, scope), 1):
             continue  # answered from the report's structure (training/fit_lists.py measures those)
-        answers = qa.front_page(store, query, scope, 1)
+        answers = citations(asked)
         if answers:
             # The value as printed: right when it is the gold value, or cited where the evidence is.
             front_page.append((front_page_group(query.judgement), not unanswerable and (
