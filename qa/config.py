@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from qa.errors import ConfigError
@@ -14,14 +15,22 @@ from qa.ofsted.site import DEFAULT_URL as DEFAULT_OFSTED_URL
 MODELS = Path(__file__).resolve().parent / "models"
 DATA = Path(__file__).resolve().parent / "data"
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
-# The shipped int8 export of it (training/export_embedder.py), as an index records what built it;
-# to be named anew whenever its vectors change, so that an index of the old ones is refused, not
-# mixed.
-ONNX_BACKEND = "onnx-int8"
+# The shipped int8 export of it, fine-tuned on the Ofsted training questions
+# (training/train_embedder.py), as an index records what built it; to be named anew whenever its
+# vectors change, so that an index of the old ones is refused, not mixed.
+ONNX_BACKEND = "onnx-int8-ofsted1"
 # Names under which the default model is found in its PyPI package (and in qa/models/embedder).
 PACKAGED_MODELS = frozenset({DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}"})
 EMBEDDERS = ("onnx", "torch")
 MAX_TOP_K = 20
+
+
+def fitted_threshold() -> float:
+    """The "not found" threshold that training/fit_scorer.py chose and recorded with the scorer."""
+    try:
+        return float(json.loads((MODELS / "scorer.json").read_text(encoding="utf-8"))["threshold"])
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise ConfigError(f"cannot read the threshold from {MODELS / 'scorer.json'}: {error}") from None
 
 
 @dataclass(frozen=True)
@@ -40,7 +49,7 @@ class Settings:
     candidates: int = 12
     # The least calibrated probability of being right for an answer; below it the reply is "not
     # found". Chosen by training/fit_scorer.py, which records it in qa/models/scorer.json.
-    threshold: float = 0.125
+    threshold: float = field(default_factory=fitted_threshold)
     # The span reader: "builtin" (the model in qa/models/reader) or a folder holding reader.onnx and
     # tokenizer.json.
     reader: str = "builtin"

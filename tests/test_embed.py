@@ -1,4 +1,4 @@
-"""The shipped int8 ONNX embedder against the full-precision sentence-transformers model."""
+"""The shipped int8 ONNX embedder, and how the settings choose an embedder."""
 
 import numpy as np
 
@@ -13,15 +13,22 @@ TEXTS = [
 ]
 
 
-def test_onnx_vectors_match_the_full_precision_model_and_count_the_same_tokens():
+def test_onnx_vectors_are_unit_length_and_count_the_tokens_of_the_base_model():
+    """The shipped export is fine-tuned (its fidelity to its full-precision weights is measured by
+    training/train_embedder.py export); it keeps the base model's tokenizer and length limit."""
     onnx, torch = OnnxEmbedder(), SentenceTransformerEmbedder()
-    fast, exact = onnx.encode(TEXTS), torch.encode(TEXTS)
-    assert fast.shape == exact.shape == (len(TEXTS), 384) and fast.dtype == np.float32
+    fast = onnx.encode(TEXTS)
+    assert fast.shape == (len(TEXTS), 384) and fast.dtype == np.float32
     assert np.allclose(np.linalg.norm(fast, axis=1), 1.0, atol=1e-3)
-    cosine = np.sum(fast * exact, axis=1)
-    assert (cosine[:3] > 0.99).all() and cosine[3] > 0.95  # text; the empty string
     assert [onnx.count_tokens(t) for t in TEXTS] == [torch.count_tokens(t) for t in TEXTS]
     assert onnx.count_tokens(TEXTS[2]) > onnx.max_tokens == torch.max_tokens == 256
+
+
+def test_onnx_vectors_put_a_paraphrase_nearer_than_another_topic():
+    onnx = OnnxEmbedder()
+    question, paraphrase, other = onnx.encode(["Do care leavers keep in touch with their advisers?", TEXTS[1],
+                                               "The LADO responds to allegations promptly."])
+    assert question @ paraphrase > question @ other + 0.1
 
 
 def test_settings_choose_the_embedder_and_the_index_records_it():

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from qa.config import Settings
+from qa.config import Settings, fitted_threshold
 from qa.errors import IndexMismatchError, QuestionError
 from qa.pipeline import QA
 from tests.conftest import CORPUS
@@ -139,8 +139,8 @@ def test_cli_indexes_and_answers_with_json(corpus, tmp_path):
     # Two passages asked for: the answers (each scored at least the threshold), then the closest
     # passages that are not answers.
     assert reply["answered"] and len(reply["answers"]) + len(reply["closest"]) == 2
-    assert all(answer["score"] >= 0.125 for answer in reply["answers"])
-    assert all(passage["score"] < 0.125 for passage in reply["closest"])
+    assert all(answer["score"] >= fitted_threshold() for answer in reply["answers"])
+    assert all(passage["score"] < fitted_threshold() for passage in reply["closest"])
     citation = reply["answers"][0]["citation"]
     assert citation["paragraph_number"] == 10 and citation["source"] == "numbered report.txt"
     assert citation["paragraph"][citation["start"]:citation["end"]] == reply["answers"][0]["text"]

@@ -3,7 +3,8 @@ passage holding a question's answer comes before the other passages of the same 
 
     python training/ofsted_passages.py --index ../full-index --out training/runs/ofsted.jsonl
     python training/train_embedder.py train --data training/runs/ofsted.jsonl --out training/runs/embedder
-    python training/train_embedder.py export --out training/runs/embedder [--model DIR]  # into qa/models/embedder
+    python training/train_embedder.py export --out training/runs/embedder --data training/runs/ofsted.jsonl \
+        [--model DIR]  # int8 ONNX into qa/models/embedder, compared with full precision
 
 Each answerable question of the authorities not held out (and its noisy variant), as searched (the
 authority and years that chose its reports taken out), is paired with the passage that holds its
@@ -164,6 +165,24 @@ def export(args) -> None:
             if (base / name).exists():
                 (Path(folder) / name).write_bytes((base / name).read_bytes())
         export_onnx(Path(folder), args.model)
+    if args.data and args.check:
+        fidelity(model, base, args.model, args.data, args.check)
+
+
+def fidelity(model: Pooled, base: Path, folder: Path, data: Path, count: int) -> None:
+    """The cosine between the int8 export's vectors and the full-precision model's, on the first
+    `count` distinct passages of a passages file."""
+    from qa.indexing.embed import OnnxEmbedder
+
+    texts = list(dict.fromkeys(json.loads(line)["passage"] for line in data.read_text(encoding="utf-8").splitlines()
+                               if line.strip()))[:count]
+    model.eval()
+    tokens = tokenizer(base)
+    with torch.no_grad():
+        exact = np.vstack([encode(model, tokens, texts[i:i + 32]).numpy() for i in range(0, len(texts), 32)])
+    cosine = np.sum(exact * OnnxEmbedder(folder).encode(texts), axis=1)
+    print(f"int8 against full precision on {len(texts)} passages: cosine mean {cosine.mean():.4f}, "
+          f"least {cosine.min():.4f}")
 
 
 def main() -> None:
@@ -172,6 +191,8 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("training/runs/embedder"))
     parser.add_argument("--model", type=Path, default=MODEL_DIR, help="where export writes the int8 embedder")
     parser.add_argument("--data", type=Path, help="a JSONL file of passages (ofsted_passages.py)")
+    parser.add_argument("--check", type=int, default=1000,
+                        help="export: passages of --data to compare the int8 export with full precision on")
     parser.add_argument("--epochs", type=int, default=1)
     parser.add_argument("--batch", type=int, default=32)
     parser.add_argument("--negatives", type=int, default=2, help="hard negatives per question")
