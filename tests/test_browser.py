@@ -512,7 +512,7 @@ def test_a_keyboard_alone_asks_gives_feedback_and_follows_a_citation(research_se
     base, qa = research_server
     browser.get(base + "/")
     _tab_to(browser, lambda e: e.get_attribute("id") == "question")
-    ActionChains(browser).send_keys("How do staff in Sunderland find their supervision?" + Keys.ENTER).perform()
+    ActionChains(browser).send_keys("Who led the 2023 inspection of Worcestershire?" + Keys.ENTER).perform()
     _wait(browser, lambda driver: driver.find_elements(By.CSS_SELECTOR, ".turn .answers"))
     _tab_to(browser, lambda e: e.get_attribute("data-verdict") == "right")
     ActionChains(browser).send_keys(Keys.ENTER).perform()
