@@ -1,6 +1,7 @@
-"""The training helpers: gold spans located in stored text, the split by authority, and the
-reader's batches and targets."""
+"""The training helpers: gold spans located in stored text, the split by authority, the reader's
+batches and targets, the embedder's pairs, and the resumable training run."""
 
+import json
 import sys
 from pathlib import Path
 
@@ -9,7 +10,10 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "training"))
 
 import ofsted_questions as oq  # noqa: E402
+import torch  # noqa: E402
+import train_embedder  # noqa: E402
 import train_reader  # noqa: E402
+from steps import Run  # noqa: E402
 
 from qa.answer.span import SpanTokenizer  # noqa: E402
 from qa.indexing.embed import resolve_model  # noqa: E402
@@ -73,3 +77,39 @@ def test_an_answer_said_to_be_wrong_is_the_span_labelled_wrong():
     assert fit_scorer.said_wrong(spans, [{"doc_id": "other", "doc_start": 0, "doc_end": 5}]) == []
     assert oq.authority({"file": "text_inspections/80432_bolton/x.txt"}) == "80432_bolton"
     assert oq.authority({"file": "004_report.txt"}) == "004_report.txt"
+
+
+def test_the_embedder_pairs_a_question_with_its_best_ranked_answer_and_hardest_negatives(tmp_path):
+    rows = [
+        {"id": "q1", "search": "who leads?", "passage": "stored chunk", "rank": -1, "start": 0, "end": 3},
+        {"id": "q1", "search": "who leads?", "passage": "negative two", "rank": 2, "start": None, "end": None},
+        {"id": "q1", "search": "who leads?", "passage": "the answer", "rank": 3, "start": 4, "end": 10},
+        {"id": "q1", "search": "who leads?", "passage": "negative one", "rank": 0, "start": None, "end": None},
+        {"id": "q1", "search": "who leads?", "passage": "negative three", "rank": 5, "start": None, "end": None},
+        {"id": "q2", "search": "unanswerable?", "passage": "anything", "rank": 0, "start": None, "end": None},
+    ]
+    data = tmp_path / "passages.jsonl"
+    data.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    assert train_embedder.pairs(data, 2) == [
+        train_embedder.Pair("who leads?", "the answer", ("negative one", "negative two"))]
+
+
+def test_a_run_saves_its_checkpoint_and_a_new_one_resumes_from_it(tmp_path, capsys):
+    def step(run: Run) -> None:
+        run.update(((model(torch.ones(1, 2)) - 1.0) ** 2).sum())
+
+    torch.manual_seed(0)
+    model = torch.nn.Linear(2, 1)
+    run = Run(model, tmp_path, total=10, lr=0.1, log_every=2, save_every=100, stop=3)
+    while run.running:
+        step(run)
+    assert run.step == 3 and (tmp_path / "checkpoint.pt").exists()
+    assert "step 2/10" in capsys.readouterr().out
+    weights = model.weight.detach().clone()
+    again = torch.nn.Linear(2, 1)
+    resumed = Run(again, tmp_path, total=10, lr=0.1)
+    assert resumed.step == 3 and torch.equal(again.weight, weights)
+    assert resumed.schedule.last_epoch == run.schedule.last_epoch
+    while resumed.running:
+        step(resumed)
+    assert resumed.step == 10

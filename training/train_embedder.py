@@ -23,7 +23,6 @@ import json
 import random
 import sys
 import tempfile
-import time
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -134,23 +133,16 @@ def train(args) -> None:
           f"{'bf16 autocast' if bf16 else 'float32'} on {cpu_description()}", flush=True)
     model = Pooled(base)
     tokens = tokenizer(base)
-    run = Run(model, args.out, total, args.lr)
+    run = Run(model, args.out, total, args.lr, log_every=20, save_every=args.save_every)
     model.train()
-    began, losses = time.time(), []
-    while run.step < total:
+    while run.running:
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
             loss = loss_of(model, tokens, [found[i] for i in plan[run.step]])
         run.update(loss)
-        losses.append(loss.item())
-        if run.step % 20 == 0 or run.step == total:
-            rate = (time.time() - began) / len(losses)
-            print(f"step {run.step}/{total} loss {np.mean(losses[-20:]):.3f} {rate:.2f} s/step", flush=True)
-        if run.step % args.save_every == 0 or run.step == total:
-            run.save()
     (args.out / "training.json").write_text(json.dumps(
         {"base": BASE, "data": str(args.data), "questions": len(found), "steps": run.step, "batch": args.batch,
          "negatives": args.negatives, "lr": args.lr, "epochs": args.epochs, "seed": args.seed,
-         "final_loss": float(np.mean(losses[-20:])) if losses else None}, indent=2))
+         "final_loss": run.last_loss}, indent=2))
 
 
 def export(args) -> None:

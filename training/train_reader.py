@@ -133,30 +133,21 @@ def train(args) -> None:
     model = SpanModel(base)
     if args.init:
         model.load_state_dict(torch.load(args.init)["model"])
-    run = Run(model, args.out, total, args.lr)
+    run = Run(model, args.out, total, args.lr, save_every=args.save_every, stop=args.stop_at)
     loss_fn = nn.CrossEntropyLoss()
     model.train()
-    began, losses = time.time(), []
-    stop = min(total, args.stop_at or total)
-    while run.step < stop:
+    while run.running:
         chosen = [rows[i] for i in plan[run.step]]
         inputs = {k: torch.from_numpy(v) for k, v in batch([w for w, _, _ in chosen]).items()}
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
             starts, ends = model(**inputs)
-        loss = (loss_fn(starts.float(), torch.tensor([s for _, s, _ in chosen]))
-                + loss_fn(ends.float(), torch.tensor([e for _, _, e in chosen]))) / 2
-        run.update(loss)
-        losses.append(loss.item())
-        if run.step % 50 == 0 or run.step == stop:
-            rate = (time.time() - began) / len(losses)
-            print(f"step {run.step}/{total} loss {np.mean(losses[-50:]):.3f} {rate:.2f} s/step", flush=True)
-        if run.step % args.save_every == 0 or run.step == stop:
-            run.save()
+        run.update((loss_fn(starts.float(), torch.tensor([s for _, s, _ in chosen]))
+                    + loss_fn(ends.float(), torch.tensor([e for _, _, e in chosen]))) / 2)
     (args.out / "training.json").write_text(json.dumps(
         {"base": BASE, "data": str(args.data), "init": str(args.init) if args.init else None,
          "passages": len(records), "windows": len(rows), "steps": run.step, "schedule_steps": total,
          "batch": args.batch, "lr": args.lr, "epochs": args.epochs, "seed": args.seed, "share": args.share,
-         "final_loss": float(np.mean(losses[-50:])) if losses else None}, indent=2))
+         "final_loss": run.last_loss}, indent=2))
 
 
 def export(args) -> None:
