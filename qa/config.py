@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from collections.abc import Mapping
@@ -25,8 +26,10 @@ EMBEDDERS = ("onnx", "torch")
 MAX_TOP_K = 20
 
 
+@functools.cache
 def fitted_threshold() -> float:
-    """The "not found" threshold that training/fit_scorer.py chose and recorded with the scorer."""
+    """The "not found" threshold that training/fit_scorer.py chose and recorded with the scorer (read
+    once: every Settings takes it as its default)."""
     try:
         return float(json.loads((MODELS / "scorer.json").read_text(encoding="utf-8"))["threshold"])
     except (OSError, ValueError, KeyError, TypeError) as error:

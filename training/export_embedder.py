@@ -22,35 +22,47 @@ import numpy as np
 import torch
 from onnx_graph import drop_nan_guards
 
-from qa.indexing.embed import MODEL_DIR, OnnxEmbedder, SentenceTransformerEmbedder, resolve_model
+from qa.indexing.embed import (
+    MODEL_DIR,
+    OnnxEmbedder,
+    SentenceTransformerEmbedder,
+    batch_tokenizer,
+    model_inputs,
+    resolve_model,
+)
 
 
-class _Pooled(torch.nn.Module):
-    """Token embeddings averaged over the attention mask, then L2-normalised: what the
-    sentence-transformers model computes."""
+class Pooled(torch.nn.Module):
+    """A transformer's token vectors averaged over the attention mask, then L2-normalised (in float32,
+    also under autocast): what the sentence-transformers model computes, and what the exported graph
+    and the embedder's training compute."""
 
-    def __init__(self, transformer) -> None:
+    def __init__(self, encoder) -> None:
         super().__init__()
-        self.transformer = transformer
+        self.encoder = encoder
 
     def forward(self, input_ids, attention_mask, token_type_ids):
-        tokens = self.transformer(input_ids=input_ids, attention_mask=attention_mask,
-                                  token_type_ids=token_type_ids).last_hidden_state
+        tokens = self.encoder(input_ids=input_ids, attention_mask=attention_mask,
+                              token_type_ids=token_type_ids).last_hidden_state
         mask = attention_mask.unsqueeze(-1).to(tokens.dtype)
         mean = (tokens * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-        return torch.nn.functional.normalize(mean, dim=-1)
+        # Under autocast the mean is bf16; in float32 (the export) no cast is traced into the graph.
+        return torch.nn.functional.normalize(mean if mean.dtype == torch.float32 else mean.float(), dim=-1)
+
+    @classmethod
+    def load(cls, base: str | Path) -> Pooled:
+        """The transformer in the folder `base`, pooled."""
+        from transformers import AutoModel
+
+        return cls(AutoModel.from_pretrained(base))
 
 
-def export(base: Path | None = None, target: Path = MODEL_DIR) -> None:
-    """The model in `base` (a transformers folder with tokenizer.json; default: the stock model from
-    its package) as int8 ONNX into `target`."""
+def export(model: Pooled, base: Path, target: Path = MODEL_DIR) -> None:
+    """`model` as int8 ONNX into `target`, with the tokenizer of the folder `base` it came from."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
-    from transformers import AutoModel, AutoTokenizer
-
-    base = base or Path(resolve_model("all-MiniLM-L6-v2"))
-    model = _Pooled(AutoModel.from_pretrained(base)).eval()
-    tokenizer = AutoTokenizer.from_pretrained(base)
-    example = tokenizer(["An example sentence.", "Another one"], padding=True, return_tensors="pt")
+    model.eval()
+    example = {name: torch.from_numpy(values) for name, values in model_inputs(
+        batch_tokenizer(base / "tokenizer.json").encode_batch(["An example sentence.", "Another one"])).items()}
     names = ["input_ids", "attention_mask", "token_type_ids"]
     target.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
@@ -104,7 +116,8 @@ def main() -> None:
     parser.add_argument("--model", type=Path, required=True, help="the folder to write the stock model's export to")
     parser.add_argument("--check", type=int, default=0, help="chunks to compare the two on (0: skip)")
     args = parser.parse_args()
-    export(target=args.model)
+    base = Path(resolve_model("all-MiniLM-L6-v2"))
+    export(Pooled.load(base), base, args.model)
     if args.check:
         check(args.check, args.model)
 

@@ -22,7 +22,6 @@ import argparse
 import json
 import random
 import sys
-import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,10 +32,11 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from export_embedder import Pooled  # noqa: E402
 from export_embedder import export as export_onnx  # noqa: E402
 from steps import Run  # noqa: E402
 
-from qa.indexing.embed import MAX_TOKENS, MODEL_DIR, resolve_model  # noqa: E402
+from qa.indexing.embed import MODEL_DIR, batch_tokenizer, model_inputs, resolve_model  # noqa: E402
 from qa.runtime import cpu_description, fast_bf16  # noqa: E402
 
 BASE = "all-MiniLM-L6-v2"
@@ -73,39 +73,10 @@ def pairs(path: Path, negatives: int) -> list[Pair]:
     return found
 
 
-class Pooled(torch.nn.Module):
-    """The encoder's token vectors averaged over the mask and normalised, as the embedder computes."""
-
-    def __init__(self, base: str | Path) -> None:
-        super().__init__()
-        from transformers import AutoModel
-
-        self.encoder = AutoModel.from_pretrained(base)
-
-    def forward(self, input_ids, attention_mask, token_type_ids):
-        tokens = self.encoder(input_ids=input_ids, attention_mask=attention_mask,
-                              token_type_ids=token_type_ids).last_hidden_state
-        mask = attention_mask.unsqueeze(-1).to(tokens.dtype)
-        mean = (tokens * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-        return torch.nn.functional.normalize(mean.float(), dim=-1)
-
-
-def tokenizer(base: str | Path):
-    """The model's tokenizer, cutting at MAX_TOKENS and padding to the longest, as the embedder does."""
-    from tokenizers import Tokenizer
-
-    found = Tokenizer.from_file(str(Path(base) / "tokenizer.json"))
-    found.enable_truncation(MAX_TOKENS)
-    found.enable_padding(pad_id=found.token_to_id("[PAD]"), pad_token="[PAD]")
-    return found
-
-
 def encode(model: Pooled, tokens, texts: list[str]) -> torch.Tensor:
-    encodings = tokens.encode_batch(texts)
-    feed = {name: torch.tensor([getattr(e, field) for e in encodings])
-            for name, field in (("input_ids", "ids"), ("attention_mask", "attention_mask"),
-                                ("token_type_ids", "type_ids"))}
-    return model(**feed)
+    """The model's vectors of `texts`, tokenized by `tokens` (a `batch_tokenizer`)."""
+    inputs = model_inputs(tokens.encode_batch(texts))
+    return model(**{name: torch.from_numpy(values) for name, values in inputs.items()})
 
 
 def loss_of(model: Pooled, tokens, chosen: list[Pair]) -> torch.Tensor:
@@ -131,8 +102,8 @@ def train(args) -> None:
     bf16 = fast_bf16()
     print(f"{len(found)} questions, {total} steps of {args.batch} with {args.negatives} hard negatives each, "
           f"{'bf16 autocast' if bf16 else 'float32'} on {cpu_description()}", flush=True)
-    model = Pooled(base)
-    tokens = tokenizer(base)
+    model = Pooled.load(base)
+    tokens = batch_tokenizer(Path(base) / "tokenizer.json")
     run = Run(model, args.out, total, args.lr, log_every=20, save_every=args.save_every)
     model.train()
     while run.running:
@@ -149,14 +120,9 @@ def export(args) -> None:
     """The trained model as int8 ONNX, with the tokenizer, into --model (the package's model folder
     unless told another, so that a candidate can be measured before it replaces the shipped one)."""
     base = Path(resolve_model(BASE))
-    model = Pooled(base)
+    model = Pooled.load(base)
     model.load_state_dict(torch.load(args.out / "checkpoint.pt")["model"])
-    with tempfile.TemporaryDirectory() as folder:
-        model.encoder.save_pretrained(folder)
-        for name in ("tokenizer.json", "tokenizer_config.json", "vocab.txt", "special_tokens_map.json"):
-            if (base / name).exists():
-                (Path(folder) / name).write_bytes((base / name).read_bytes())
-        export_onnx(Path(folder), args.model)
+    export_onnx(model, base, args.model)
     if args.data and args.check:
         fidelity(model, base, args.model, args.data, args.check)
 
@@ -169,7 +135,7 @@ def fidelity(model: Pooled, base: Path, folder: Path, data: Path, count: int) ->
     texts = list(dict.fromkeys(json.loads(line)["passage"] for line in data.read_text(encoding="utf-8").splitlines()
                                if line.strip()))[:count]
     model.eval()
-    tokens = tokenizer(base)
+    tokens = batch_tokenizer(base / "tokenizer.json")
     with torch.no_grad():
         exact = np.vstack([encode(model, tokens, texts[i:i + 32]).numpy() for i in range(0, len(texts), 32)])
     cosine = np.sum(exact * OnnxEmbedder(folder).encode(texts), axis=1)

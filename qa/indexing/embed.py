@@ -122,10 +122,7 @@ class OnnxEmbedder:
                 counter = Tokenizer.from_file(str(self.folder / "tokenizer.json"))
                 counter.no_truncation()
                 counter.no_padding()
-                encoder = Tokenizer.from_file(str(self.folder / "tokenizer.json"))
-                encoder.enable_truncation(MAX_TOKENS)
-                encoder.enable_padding(pad_id=counter.token_to_id("[PAD]"), pad_token="[PAD]")
-                self._loaded = session, counter, encoder
+                self._loaded = session, counter, batch_tokenizer(self.folder / "tokenizer.json")
         return self._loaded
 
     @property
@@ -147,12 +144,27 @@ class OnnxEmbedder:
         batches = range(0, len(order), self.batch_size)
         for start in tqdm(batches, desc="embedding", unit="batch", disable=not progress):
             rows = order[start:start + self.batch_size]
-            encodings = encoder.encode_batch([texts[n] for n in rows])
-            feed = {name: np.array([getattr(e, field) for e in encodings], dtype=np.int64)
-                    for name, field in (("input_ids", "ids"), ("attention_mask", "attention_mask"),
-                                        ("token_type_ids", "type_ids"))}
+            feed = model_inputs(encoder.encode_batch([texts[n] for n in rows]))
             vectors[rows] = session.run(["embedding"], feed)[0]
         return vectors
+
+
+def batch_tokenizer(path: Path):
+    """The model's tokenizer as the embedder feeds it: cut at MAX_TOKENS, padded to the longest of a
+    batch (training feeds it the same way)."""
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(path))
+    tokenizer.enable_truncation(MAX_TOKENS)
+    tokenizer.enable_padding(pad_id=tokenizer.token_to_id("[PAD]"), pad_token="[PAD]")
+    return tokenizer
+
+
+def model_inputs(encodings) -> dict[str, np.ndarray]:
+    """A batch of a `batch_tokenizer`'s encodings as the model's named int64 inputs."""
+    return {name: np.array([getattr(e, field) for e in encodings], dtype=np.int64)
+            for name, field in (("input_ids", "ids"), ("attention_mask", "attention_mask"),
+                                ("token_type_ids", "type_ids"))}
 
 
 def make_embedder(settings: Settings, threads: int | None = None) -> Embedder:
