@@ -37,9 +37,12 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
-def cpu_session(model: Path, threads: int | None, missing: str) -> Session:
+def cpu_session(model: Path, threads: int | None, missing: str, spin: bool = True) -> Session:
     """An inference session on `threads` CPU threads (default: `available_cores()`); `missing` is
-    the error when there is no file."""
+    the error when there is no file. With `spin` its threads wait for work by spinning, which is
+    faster between the operators of one run but keeps a core busy for a while after the run: a
+    session that runs briefly just before another one (the embedder of a question, before the
+    reader) must not, or the other runs on one core fewer."""
     import onnxruntime
 
     if not model.is_file():
@@ -47,6 +50,7 @@ def cpu_session(model: Path, threads: int | None, missing: str) -> Session:
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = threads or available_cores()
     options.inter_op_num_threads = 1
+    options.add_session_config_entry("session.intra_op.allow_spinning", "1" if spin else "0")
     return Session(onnxruntime.InferenceSession(str(model), options, providers=["CPUExecutionProvider"]))
 
 

@@ -38,3 +38,17 @@ def test_training_autocasts_to_bf16_only_where_the_cpu_computes_it(monkeypatch, 
     assert runtime.fast_bf16() is bf16
     assert runtime.cpu_description() == shown
 
+
+
+def test_the_embedder_does_not_spin_on_after_its_run_and_the_reader_does():
+    from qa.answer.span_reader import SpanModel
+    from qa.indexing.embed import OnnxEmbedder
+
+    def spins(session) -> str:
+        return session._session.get_session_options().get_session_config_entry("session.intra_op.allow_spinning")
+
+    embedder, reader = OnnxEmbedder(), SpanModel()
+    embedder.encode(["a question"])
+    reader.read("a question", ["a passage"])
+    assert spins(embedder._loaded[0]) == "0"
+    assert spins(reader._session) == "1"
