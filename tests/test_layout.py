@@ -95,6 +95,20 @@ def test_a_note_in_brackets_on_its_own_line_stays_with_its_list_item():
         "(outcome 3, national framework)"]
 
 
+def test_a_number_that_ends_a_sentence_is_not_a_paragraph_number():
+    text, paragraphs = structure(
+        "What needs to improve?\n"
+        "◼ The provision of personal assistants for care leavers when they reach the age of\n"
+        "17.\n"
+        "◼ The availability of suitable accommodation.\n\n"
+        "1.\n"
+        "Children are safe.\n")
+    assert [(p.kind, p.number) for p in paragraphs] == [("heading", None), ("list", None), ("text", 1)]
+    assert text[paragraphs[1].start:paragraphs[1].end].split("\n") == [
+        "The provision of personal assistants for care leavers when they reach the age of 17.",
+        "The availability of suitable accommodation."]
+
+
 def test_ofsted_address_and_back_page_are_removed_but_the_letter_is_kept():
     for name in ("worcestershire-focused-visit-2025.txt", "worcestershire-focused-visit-2025.pdf"):
         text, _, _ = _structured(name)

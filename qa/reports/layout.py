@@ -21,6 +21,8 @@ GRADES = ("Outstanding", "Good", "Requires improvement to be good", "Requires im
 _GRADE = re.compile(r"(?:" + "|".join(GRADES) + r")(?: to(?: be good)?)?", re.IGNORECASE)
 _GRADE_ENDING = re.compile(r"\b(?:" + "|".join(GRADES) + r")$", re.IGNORECASE)
 _TABLE_HEADER = re.compile(r"Judgement(?: Grade)?|Grade", re.IGNORECASE)
+# The last word of a line that the next must go on from ("the age of", "aged 18 to").
+_WANTS_MORE = re.compile(r"\b(?:of|to|aged|than|over|under)$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?:;][\"'”’)\]]*\d?$")
 # A note in brackets after a list item: "(outcome 3, national framework)", "(Enabler two)".
 NOTE = re.compile(r"\([^()]{1,80}\)\.?")
@@ -143,6 +145,10 @@ class _Builder:
                 self.current.lines.append(item)
             else:
                 self.start("list", item)
+        elif number and line == number.group() and self.current is not None and _WANTS_MORE.search(raw):
+            # "... when they reach the age of" and then "17.": the sentence's last word (5 times in the
+            # collection), not the number of the paragraph after it.
+            self.current.lines[-1] += " " + line
         elif number and (self.current is None or _ends_sentence(raw) or line == number.group()
                          or int(number.group(1)) == self.expected):
             if line[number.end():]:
