@@ -1,4 +1,4 @@
-"""Whether "What does X need to improve?" gets the latest inspection's own list, item by item.
+"""Whether "What does X need to improve?" gets the latest inspection's own list, all of it, cited.
 
     python bench/improvement_lists.py --corpus ../shared/ofsted --index ../full-index [--show]
 
@@ -100,7 +100,7 @@ def main() -> None:
     print(f"{len(latest)} authorities with an inspection; {asked} whose latest inspection's file has a list")
     for outcome, count in counts.items():
         print(f"  {outcome:>20}: {count}")
-    print(f"the latest inspection's own list, item by item: {counts['right'] / max(asked, 1):.3f} of {asked}")
+    print(f"the latest inspection's own list, all of it: {counts['right'] / max(asked, 1):.3f} of {asked}")
     took.sort()
     print(f"per question: p50 {took[len(took) // 2]:.0f} ms")
     if args.show:

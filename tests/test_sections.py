@@ -95,3 +95,18 @@ def test_a_table_of_contents_is_not_the_list():
         ("list", "The quality of plans.\nThe timeliness of visits.", None),
     ])
     assert _items(document) == ["The quality of plans.", "The timeliness of visits."]
+
+
+@pytest.mark.parametrize("name, answers", [
+    ("worcestershire-inspection-2019.txt", 1),  # a bulleted list: its lines are one paragraph
+    ("worcestershire-inspection-2017.txt", 14),  # numbered recommendations, a paragraph each
+])
+def test_a_whole_list_is_an_answer_a_paragraph(name, answers):
+    from qa.answer.from_lists import by_paragraph
+
+    document = _report(name)
+    items, parts = improvements(document), by_paragraph(improvements(document))
+    assert len(parts) == answers
+    # Together they hold every item and nothing between them but the line breaks.
+    joined = "\n".join(document.text[part.start:part.end] for part in parts)
+    assert joined.split("\n") == [document.text[item.start:item.end] for item in items]

@@ -5,15 +5,16 @@ initials stand for, where the report introduces them (qa.answer.acronyms).
 Which report: the one the question names (by year or kind of report); for a question in the
 present tense, the latest inspection for the whole list, and for an item on a topic the reports
 since the latest inspection (a later focused visit may have looked at just that topic). A question
-for the whole list gets every item, each cited; one on a topic ("What does Oldham need to improve
-at its front door?") gets the item closest to it in meaning first. Children's services questions
-are not answered from area SEND inspections unless they name them.
+for the whole list gets all of it, each paragraph of it cited (one answer for a list set out in one
+paragraph); one on a topic ("What does Oldham need to improve at its front door?") gets the item
+closest to it in meaning first. Children's services questions are not answered from area SEND
+inspections unless they name them.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -94,8 +95,8 @@ class StructureAnswers:
         self.scores = scores
 
     def must_improve(self, store: Store, query: Query, scope: Scope, search: str, limit: int) -> tuple[Answer, ...]:
-        """What the report asked about says must improve: its whole list, each item cited, or the
-        item on the topic the question names first; nothing when no report in scope has a list.
+        """What the report asked about says must improve: its whole list, each paragraph of it cited, or
+        the item on the topic the question names first; nothing when no report in scope has a list.
         `search` is the question as searched for (without the names that chose the reports)."""
         if not query.must_improve or scope.doc_ids is None:
             return ()
@@ -104,7 +105,7 @@ class StructureAnswers:
             return ()
         if query.listing != "item":
             document = _whole_list_report(reports, query)
-            return tuple(_cite(document, item, self.scores.whole) for item in improvements(document))
+            return tuple(_cite(document, part, self.scores.whole) for part in by_paragraph(improvements(document)))
         ranked = self.ranked_items(reports, search)
         _, _, best = ranked[0]
         lead = best - ranked[1][2] if len(ranked) > 1 else best
@@ -152,6 +153,19 @@ class StructureAnswers:
             if found:
                 return (cite(document, *found, self.scores.inspectors),)
         return ()
+
+
+def by_paragraph(items: tuple[Item, ...]) -> list[Item]:
+    """The items of a list joined into one a paragraph: a list set out in one paragraph (its items
+    a line each, as two lists in three are) is one answer, the whole list, cited once; a list whose
+    items are paragraphs of their own (numbered recommendations) is an answer an item, each cited."""
+    parts: list[Item] = []
+    for item in items:
+        if parts and parts[-1].paragraph == item.paragraph:
+            parts[-1] = replace(parts[-1], end=item.end)
+        else:
+            parts.append(item)
+    return parts
 
 
 def _cite(document: Document, item: Item, score: float) -> Answer:
