@@ -72,6 +72,7 @@ def test_who_carried_out_a_visit_is_asked_for_the_inspectors():
                      "Who were the inspectors on Kirklees's October 2018 focused visit?"):
         assert understand(question, (), KNOWN).inspectors, question
     assert not understand("Who is the director of children's services in Kirklees?", (), KNOWN).inspectors
+    assert not understand("Who made up most of Kirklees's care leavers at the 2018 focused visit?", (), KNOWN).inspectors
 
 
 def test_the_pandemic_names_its_years_when_no_year_is_named():
@@ -86,6 +87,21 @@ def test_a_question_says_when_it_wants_a_sum_of_money_or_another_figure():
     assert understand("How many children were living in unregistered homes in Kirklees?", (), KNOWN).wants == "figure"
     assert understand("What was the average caseload of a Kirklees social worker?", (), KNOWN).wants == "figure"
     assert understand("Who is the director of children's services in Kirklees?", (), KNOWN).wants is None
+
+
+@pytest.mark.parametrize("typed, wants", [
+    # As typed into a search box, the question words left out: the same as asked in full.
+    ("much kirklees spend agency social workers 2022", "money"),
+    ("many children living unregistered homes kirklees 2024", "figure"),
+    ("average caseload kirklees social workers", "figure"),
+    ("proportion kirklees social workers agency staff", "figure"),
+    ("kirklees care leavers 2023", None),
+    ("rate kirklees childrens services", None),
+])
+def test_a_terse_question_wants_a_figure_as_the_whole_one_does(typed, wants):
+    query = understand(typed, (), KNOWN)
+    assert query.wants == wants
+    assert query.fact is (wants is not None)
 
 
 def test_a_figure_asked_of_one_authority_is_never_a_grade_but_one_asked_of_many_counts_grades():

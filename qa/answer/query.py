@@ -69,7 +69,7 @@ _ACTED_ON = re.compile(r"\b(?:made progress|progress on|acted on|act on|happened
 # Questions for who carried out a visit ("Which HMIs carried out the May 2024 focused visit to East
 # Riding?"); who led an inspection is on its front page (qa.ofsted.judgements).
 _INSPECTORS = re.compile(r"\b(?:which|what|name the) (?:inspectors|hmis?)\b|\bwho (?:were|was) the inspectors\b|"
-                         r"\bwho (?:carried out|conducted|did|undertook|made|visited)\b[^?]{0,60}\bvisit",
+                         r"\bwho (?:carried out|conducted|did|undertook|made(?! up)|visited)\b[^?]{0,60}\bvisit",
                          re.IGNORECASE)
 # Questions for what a report's initials stand for ("What does LEAP stand for in Bradford?").
 _STANDS_FOR = re.compile(r"\bwhat (?:does|did|do) (?:the )?(?:acronym |initials |abbreviation )?['‘\"]?"
@@ -90,18 +90,21 @@ _LIST_WORDS = frozenset(("need", "needs", "needed", "must", "improve", "improvem
                          *"january february march april may june july august september october november "
                           "december spring summer autumn winter".split()))
 _WORD = re.compile(r"[a-z]+")
+# A figure asked as typed into a search box, the question words left out ("many children living in
+# unregistered homes brighton 2024", "average caseload waltham forest").
+_TERSE_FIGURE = r"^\s*(?:many|much|average|percentage|proportion|number|ratio|amount)\b"
 # Questions for a name, a date, a number or a grade: their answer is the fewest words that say it.
 _FACT = re.compile(r"^\s*(?:(?:and|but|so) )?(?:who|whom|whose|when|which|where|how (?:many|much|long|often)|"
                    r"what (?:year|date|month|day|time|grade|judgement|rating|percentage|proportion|number|"
-                   r"name|is the name|was the name|age)\b)", re.IGNORECASE)
+                   r"name|is the name|was the name|age)\b)|" + _TERSE_FIGURE + r"|^\s*name\b", re.IGNORECASE)
 # What kind of answer a question wants, when it says: a sum of money ("How much did Dudley spend on
 # agency social workers?") or another figure ("How many children ...?", "What was the average
 # caseload ...?").
-_MONEY = re.compile(r"\bhow much\b[^?]{0,60}\b(?:spend|spent|spending|cost|costs|money|budget|invest|invested|fund|"
+_MONEY = re.compile(r"(?:\bhow |^\s*)much\b[^?]{0,60}\b(?:spend|spent|spending|cost|costs|money|budget|invest|invested|fund|"
                     r"funding|funded|pay|paid|income|overspend|save|saved|savings)\b|\bhow much money\b|£",
                     re.IGNORECASE)
 _FIGURE = re.compile(r"\bhow (?:many|much)\b|\bwhat (?:is |was |were |are )?(?:the )?(?:percentage|proportion|number|"
-                     r"average|rate|ratio|share|amount|cost|budget)\b", re.IGNORECASE)
+                     r"average|rate|ratio|share|amount|cost|budget)\b|" + _TERSE_FIGURE, re.IGNORECASE)
 # Questions about many authorities at once ("Which councils were judged inadequate in 2024?").
 _MANY = re.compile(r"\b(?:which|what|how many|list|name)\b[^?]{0,40}?\b(?:local authorities|authorities|councils|"
                    r"areas|LAs|places|inspections)\b|^\s*where (?:was|were|is|are|has|have)\b|"
