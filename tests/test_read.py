@@ -126,3 +126,19 @@ def test_scores_are_finite_whatever_the_features():
     rows[0, FEATURES.index("similarity")] = np.nan
     scores = scorer.probabilities(rows, np.zeros(len(QUESTION)))
     assert np.isfinite(scores).all() and scores[0] == 0.0
+
+
+def test_an_answer_closes_the_bracket_it_opens():
+    text = "Referrals go to the First Response Team (FRT) within a day. The team is new."
+    document = Document("kent", "Kent", "2026-02-01", "kent.txt", "0" * 64, text, (Paragraph(0, len(text)),),
+                        kind="inspection", authority="Kent")
+
+    class OneReport(Store):
+        def document(self, doc_id):
+            return document
+
+    reader = PassageReader(Spans("the First Response Team (FRT"), Scorer.load())
+    answers = reader.read(OneReport(), understand("Which team handles referrals in Kent?", known={"kent"}),
+                          [Passage(0, "kent", 0, len(text), 0.6)], 1)
+    assert answers[0].text == "the First Response Team (FRT)"
+    assert answers[0].citation.paragraph[answers[0].citation.start:answers[0].citation.end] == answers[0].text

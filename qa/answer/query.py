@@ -100,8 +100,9 @@ _FACT = re.compile(r"^\s*(?:(?:and|but|so) )?(?:who|whom|whose|when|which|where|
 # What kind of answer a question wants, when it says: a sum of money ("How much did Dudley spend on
 # agency social workers?") or another figure ("How many children ...?", "What was the average
 # caseload ...?").
-_MONEY = re.compile(r"(?:\bhow |^\s*)much\b[^?]{0,60}\b(?:spend|spent|spending|cost|costs|money|budget|invest|invested|fund|"
-                    r"funding|funded|pay|paid|income|overspend|save|saved|savings)\b|\bhow much money\b|£",
+_MONEY = re.compile(r"(?:\bhow |^\s*)much\b[^?]{0,60}\b(?:spend|spent|spending|cost|costs|money|budget|invest|"
+                    r"invested|fund|funding|funded|pay|paid|income|overspend|save|saved|savings)\b|"
+                    r"\bhow much money\b|£",
                     re.IGNORECASE)
 _FIGURE = re.compile(r"\bhow (?:many|much)\b|\bwhat (?:is |was |were |are )?(?:the )?(?:percentage|proportion|number|"
                      r"average|rate|ratio|share|amount|cost|budget)\b|" + _TERSE_FIGURE, re.IGNORECASE)

@@ -57,6 +57,9 @@ FRONT_PAGE = ("overall", "named")
 # training/fit_scorer.py among 0, -4, -6, -8, -10 and -12: the best abstention at false
 # abstention 0.05 and the least calibration error).
 HOPELESS = -8.0
+# How far after an answer the bracket it leaves open may close ("(FRT" and ")"): the words in
+# brackets of the reports are initials or a short note.
+_BRACKETED = 80
 # A question none of whose passages is even this similar to it is about something no report speaks
 # of ("Who won the 2022 World Cup?": 0.13 to an inspection letter), whatever names the reader marks
 # in them. Of the held-out training questions (as written and as people type them) answered by a
@@ -246,6 +249,7 @@ def _place(document: Document, passage: Passage, span: Span, features: np.ndarra
         start, end = _sentence(text, bounds, start, end)
     else:
         start, end = _clause(text, bounds, start, end)
+    end = _closed(text, bounds, start, end)
     while end > start and text[end - 1].isspace():
         end -= 1
     while start < end and text[start].isspace():
@@ -253,6 +257,18 @@ def _place(document: Document, passage: Passage, span: Span, features: np.ndarra
     if end <= start:
         return None
     return Candidate(document, paragraph, start, end, features)
+
+
+def _closed(text: str, bounds: Paragraph, start: int, end: int) -> int:
+    """`end` moved past the brackets that `start:end` opens and leaves open, when they close within
+    the paragraph soon after: the reader's span often stops just short, "the First Response Team
+    (FRT" for "the First Response Team (FRT)"."""
+    while text.count("(", start, end) > text.count(")", start, end):
+        closing = text.find(")", end, min(end + _BRACKETED, bounds.end))
+        if closing < 0:
+            break
+        end = closing + 1
+    return end
 
 
 def _sentence(text: str, bounds: Paragraph, start: int, end: int) -> tuple[int, int]:
