@@ -87,6 +87,9 @@ def test_a_question_says_when_it_wants_a_sum_of_money_or_another_figure():
     assert understand("How much did Kirklees spend on agency social workers in 2022?", (), KNOWN).wants == "money"
     assert understand("How many children were living in unregistered homes in Kirklees?", (), KNOWN).wants == "figure"
     assert understand("What was the average caseload of a Kirklees social worker?", (), KNOWN).wants == "figure"
+    assert understand("What was the social worker turnover rate in Kirklees in 2022?", (), KNOWN).wants == "figure"
+    assert understand("What were social workers' caseloads in Kirklees in 2019?", (), KNOWN).wants == "figure"
+    assert understand("What was the impact of the new team in Kirklees?", (), KNOWN).wants is None
     assert understand("Who is the director of children's services in Kirklees?", (), KNOWN).wants is None
 
 

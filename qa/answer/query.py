@@ -105,7 +105,10 @@ _MONEY = re.compile(r"(?:\bhow |^\s*)much\b[^?]{0,60}\b(?:spend|spent|spending|c
                     r"\bhow much money\b|£",
                     re.IGNORECASE)
 _FIGURE = re.compile(r"\bhow (?:many|much)\b|\bwhat (?:is |was |were |are )?(?:the )?(?:percentage|proportion|number|"
-                     r"average|rate|ratio|share|amount|cost|budget)\b|" + _TERSE_FIGURE, re.IGNORECASE)
+                     r"average|rate|ratio|share|amount|cost|budget)\b|"
+                     # "What was the social worker turnover rate ...?", "What was Halton's re-referral rate?"
+                     r"\bwhat (?:is|was|were|are) (?:the |its |their )?(?:[\w'’-]+ ){1,3}(?:rates?|percentage|"
+                     r"proportion|ratio|average|caseloads?|total|budget)\b|" + _TERSE_FIGURE, re.IGNORECASE)
 # Questions about many authorities at once ("Which councils were judged inadequate in 2024?").
 _MANY = re.compile(r"\b(?:which|what|how many|list|name)\b[^?]{0,40}?\b(?:local authorities|authorities|councils|"
                    r"areas|LAs|places|inspections)\b|^\s*where (?:was|were|is|are|has|have)\b|"
