@@ -120,6 +120,19 @@ def test_grade_question_is_answered_from_the_judgement_table_of_that_year(engine
     assert leaders.text == "Inadequate" and "Leadership, management and governance" in leaders.citation.paragraph
 
 
+def test_grades_only_the_old_framework_gave_come_from_the_sentences_that_state_them(engine):
+    adoption = engine.ask("How was adoption performance graded in Worcestershire's 2017 inspection?")
+    answer = adoption.answers[0]
+    assert adoption.answered and answer.text == "requires improvement" and answer.citation.date == "2017-01-24"
+    assert " ".join(answer.citation.paragraph.split()).startswith("The graded judgement for adoption performance")
+    board = engine.ask("How was the Worcestershire Safeguarding Children Board judged in 2017?").answers[0]
+    assert board.text == "requires improvement" and "Safeguarding Children Board" in board.citation.paragraph
+    # Inspections since 2018 judge neither: asked of the latest, the reply says so.
+    now = engine.ask("What is Worcestershire's adoption performance grade?")
+    assert not now.answered and now.reason == "grade_not_given"
+    assert [row.note for row in now.table] == ["no grade for adoption performance in this report"]
+
+
 def test_lead_inspector_and_inspection_dates_come_from_the_lines_that_name_them(engine):
     lead = engine.ask("Who was the lead inspector for Worcestershire's 2019 inspection?").answers[0]
     assert lead.text == "Peter McEntee" and lead.citation.date == "2019-07-29"

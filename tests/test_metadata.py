@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from qa.ofsted.authorities import authority_key, canonical, display
-from qa.ofsted.metadata import read_metadata
+from qa.ofsted.metadata import grade_spans, read_metadata
 from qa.reports.layout import structure
 from qa.reports.loaders import extract
 
@@ -45,9 +45,40 @@ def test_single_inspection_framework_report():
     assert (meta.authority, meta.framework, meta.published) == ("Worcestershire", "SIF", "2017-01-24")
     assert (meta.inspection_start, meta.inspection_end) == ("2016-10-24", "2016-11-17")
     assert meta.lead_inspector == "Jenny Turnross"
+    # Adoption and the safeguarding board, which only this framework judged, from the body's
+    # statements ("The graded judgement for adoption performance is that it requires improvement").
     assert meta.grades == {"help_and_protection": "inadequate", "children_in_care": "inadequate",
                            "care_leavers": "inadequate", "impact_of_leaders": "inadequate",
-                           "overall_effectiveness": "inadequate"}
+                           "overall_effectiveness": "inadequate", "adoption": "requires improvement",
+                           "lscb": "requires improvement"}
+
+
+def test_grades_are_cited_where_a_sentence_states_them():
+    path = SAMPLES / "worcestershire-inspection-2017.txt"
+    text, paragraphs = structure(extract(path, path.read_bytes())[0])
+    spans = grade_spans(text, paragraphs)
+
+    def line(name):
+        index, start, end = spans[name]
+        paragraph = paragraphs[index]
+        return " ".join(text[paragraph.start:paragraph.end].split()), text[start:end]
+
+    assert line("adoption") == ("The graded judgement for adoption performance is that it requires improvement",
+                                "requires improvement")
+    assert line("lscb")[1] == "requires improvement" and "Safeguarding Children Board requires" in line("lscb")[0]
+    care_leavers, grade = line("care_leavers")
+    assert care_leavers.startswith("The graded judgement about the experience and progress of care leavers")
+    assert grade == "inadequate"
+
+
+def test_a_list_of_the_last_inspections_grades_is_not_this_ones():
+    text, paragraphs = structure("Inspection of services for children in need of help and protection\n\n"
+                                 "The judgements at the last inspection were:\n"
+                                 "Overall effectiveness: inadequate\n"
+                                 "Adoption performance: inadequate\n\n"
+                                 "The graded judgement for adoption performance is that it is good\n")
+    _, start, end = grade_spans(text, paragraphs)["adoption"]
+    assert text[start:end] == "good"
 
 
 @pytest.mark.parametrize("name", ["worcestershire-focused-visit-2025.txt", "worcestershire-focused-visit-2025.pdf"])

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from qa.answer.filters import authority_of, distinct
 from qa.answer.read import cite
 from qa.ofsted import authorities
-from qa.ofsted.metadata import grade_spans
+from qa.ofsted.metadata import grade_spans, table_spans
 from qa.types import Answer, Document
 
 JUDGEMENTS = {
@@ -21,6 +21,13 @@ JUDGEMENTS = {
     "children_in_care": "children in care",
     "care_leavers": "care leavers",
 }
+# Judgements of the 2013 to 2018 framework alone, which tables and charts of every inspection leave out.
+FORMER_JUDGEMENTS = {
+    "adoption": "adoption performance",
+    "lscb": "the Local Safeguarding Children Board",
+}
+# Every judgement a question can ask the grade of.
+NAMED = {**JUDGEMENTS, **FORMER_JUDGEMENTS}
 # Inspections under the framework Ofsted brought in with its 2025 reform give no overall grade.
 REFORM_YEAR = 2025
 
@@ -94,14 +101,15 @@ def ungraded(documents: Iterable[Document], judgement: str) -> list[Row]:
 
 def judgement_table(document: Document, score: float) -> Answer | None:
     """The report's whole judgement table (every grade it gives), cited, if it has one."""
-    return _table(document, _spans(document), score)
+    return _table(document, score)
 
 
 def _spans(document: Document) -> dict[str, tuple[int, int, int]]:
     return grade_spans(document.text, document.paragraphs) if document.meta.get("grades") else {}
 
 
-def _table(document: Document, spans: dict[str, tuple[int, int, int]], score: float) -> Answer | None:
+def _table(document: Document, score: float) -> Answer | None:
+    spans = table_spans(document.text, document.paragraphs) if document.meta.get("grades") else {}
     if not spans:
         return None
     index = next(iter(spans.values()))[0]
@@ -114,11 +122,10 @@ def _row(document: Document, judgement: str, grades: Sequence[str], score: float
     """A report's row; with `whole_table`, a report without the grade asked is answered with its
     whole judgement table (the grades it does give), when it has one."""
     grade = document.meta.get("grades", {}).get(judgement)
-    spans = _spans(document)
-    span = spans.get(judgement) if grade else None
+    span = _spans(document).get(judgement) if grade else None
     answer = cite(document, *span, score) if span and (not grades or grade in grades) else None
     if answer is None and whole_table:
-        answer = _table(document, spans, score)
+        answer = _table(document, score)
     name = authorities.display(authority_of(document)) or document.authority or document.title
     return Row(name, document.doc_id, document.date, document.kind, grade, answer,
                None if grade else _missing(document, judgement))
@@ -129,4 +136,4 @@ def _missing(document: Document, judgement: str) -> str:
     graded = document.meta.get("grades", {})
     if judgement == "overall_effectiveness" and graded and document.date and int(document.date[:4]) >= REFORM_YEAR:
         return "no overall effectiveness grade: inspections since Ofsted's 2025 reform give none"
-    return f"no grade for {JUDGEMENTS[judgement]} in this report"
+    return f"no grade for {NAMED[judgement]} in this report"

@@ -1,6 +1,7 @@
 """Questions that a report's front page answers: grades ("What was Sandwell's overall effectiveness
-grade in 2022?") from the judgement table, the lead inspector and the inspection dates from the
-lines that name them. The cited span is the value as the report prints it."""
+grade in 2022?") where the report states them (qa.ofsted.metadata.grade_spans), the lead inspector
+and the inspection dates from the lines that name them. The cited span is the value as the report
+prints it."""
 
 from __future__ import annotations
 
@@ -10,15 +11,17 @@ from qa.ofsted.metadata import fact_spans, grade_spans
 from qa.types import Document
 
 _ASKS_GRADE = re.compile(r"\b(?:grades?|graded|judgements?|judged|rated|ratings?)\b", re.IGNORECASE)
-# Judgements of the older framework that the five do not cover (the safeguarding board, adoption,
-# private fostering), and questions that mention a grade but ask for something else: a reason, a
-# date or the parts that did well ("When did North East Lincolnshire appoint a permanent DCS after
-# the 2021 inadequate judgement?", "Despite the inadequate rating, which parts did Ofsted find
-# strong?", "What held Barking and Dagenham back from a good judgement?").
-_NOT_A_GRADE = re.compile(r"\bLSCB\b|\bsafeguarding (?:children )?board\b|\badoption\b|\bprivate(?:ly)? fost|"
+# Private fostering, which no judgement covers, and questions that mention a grade but ask for
+# something else: a reason, a date or the parts that did well ("When did North East Lincolnshire
+# appoint a permanent DCS after the 2021 inadequate judgement?", "Despite the inadequate rating, which
+# parts did Ofsted find strong?", "What held Barking and Dagenham back from a good judgement?").
+_NOT_A_GRADE = re.compile(r"\bprivate(?:ly)? fost|"
                           r"(?:^|[,.;:]\s*)(?:(?:and|but|so|then) )?(?:why|when)\b|\bwhich (?:parts?|aspects?)\b|"
                           r"\bwhat (?:held|stopped|prevented|kept)\b", re.IGNORECASE)
 _AREAS = [
+    # Judged by the 2013 to 2018 framework only.
+    ("lscb", re.compile(r"\bLSCBs?\b|\bsafeguarding (?:children[’']?s? )?boards?\b", re.IGNORECASE)),
+    ("adoption", re.compile(r"\badoption\b", re.IGNORECASE)),
     ("care_leavers", re.compile(r"\bcare leavers?\b|\bleavers\b|\bleaving care\b", re.IGNORECASE)),
     ("children_in_care", re.compile(r"\b(?:children )?in care\b|\blooked[- ]after\b", re.IGNORECASE)),
     ("help_and_protection", re.compile(r"\bhelp and protection\b|\bneed help\b|\bprotection\b", re.IGNORECASE)),
@@ -58,8 +61,6 @@ def grade_citations(documents: list[Document], judgement: str, years: tuple[int,
     found = []
     for document in documents:
         if document.kind != "inspection" or (years and not document.years & set(years)):
-            continue
-        if not facts and judgement not in document.meta.get("grades", {}):
             continue
         span = (fact_spans if facts else grade_spans)(document.text, document.paragraphs).get(judgement)
         if span:

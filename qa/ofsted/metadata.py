@@ -67,6 +67,31 @@ _ROWS = [
     (("children_in_care",), re.compile(r"children (?:in care|looked after)", re.I)),
 ]
 _GRADE_AT_END = re.compile(r"(outstanding|good|inadequate|requires? improvement)(?: to be good| to)?$", re.I)
+_GRADE = r"(outstanding|good|inadequate|requires? improvement(?: to be good)?)"
+# The line that opens a judgement's section in the body of the report and states its grade in words,
+# before the paragraphs that give the reasons: "The experiences and progress of care leavers: good"
+# (2018 on), "The graded judgement for adoption performance is that it is good", "The Local
+# Safeguarding Children Board requires improvement" (2013 to 2018). Lists are left out: re-inspections
+# list the last inspection's grades in the same words.
+_STATEMENTS = [
+    (("help_and_protection",), r"The experiences? and progress of children who need help and protection"),
+    (("children_in_care", "care_leavers"),
+     r"The experiences? and progress of children (?:in care|looked after) and care leavers"),
+    (("children_in_care",), r"The experiences? and progress of children (?:in care|looked after)"
+                            r"(?: and achieving permanence)?"),
+    (("care_leavers",), r"The graded judge?ment (?:about|for) the experiences? and progress of care leavers|"
+                        r"The experiences? and progress of care leavers"),
+    (("adoption",), r"The graded judge?ment (?:about|for) adoption performance|Adoption performance"),
+    (("impact_of_leaders",), r"The impact of leaders on social work practice with children and families|"
+                             r"Leadership, management and governance"),
+    (("lscb",), r"(?:The judge?ment for )?The effectiveness of the Local Safeguarding Children[’']?s? Board"
+                r"(?: \(LSCB\))?|The Local Safeguarding Children[’']?s? Board(?: \(LSCB\))?(?: in [^.\n]{2,60}?)?"),
+    (("overall_effectiveness",), r"Children[’']s services in [^.\n]{2,80}?"),
+]
+_STATED = [(names, re.compile(r"^(?:" + label + r")(?:(?P<verb>\s+(?:is|are)(?: that (?:it|they)(?: is| are)?)?:?|"
+                              r"(?=\s+requires?\b))|:)?\s+(?P<grade>" + _GRADE + r")\.?$",
+                              re.IGNORECASE | re.MULTILINE))
+           for names, label in _STATEMENTS]
 
 
 @dataclass(frozen=True)
@@ -204,9 +229,22 @@ def _framework(head: str, kind: str, start: str | None, end: str | None) -> str 
 
 
 def grade_spans(text: str, paragraphs: tuple[Paragraph, ...]) -> dict[str, tuple[int, int, int]]:
-    """Each judgement's grade as (paragraph index, start, end) offsets into the text.
+    """Each judgement's grade as (paragraph index, start, end) offsets into the text: its row of the
+    judgement table, or where the body states it in a sentence ("The graded judgement for adoption
+    performance is that it is good"), which the 2013 to 2019 reports do at the head of each
+    judgement's section; a heading that repeats the row ("The experiences and progress of care
+    leavers: good") only for what the table lacks. Overall effectiveness is the table's, or the old
+    framework's opening sentence."""
+    spans = table_spans(text, paragraphs)
+    for name, (span, sentence) in _stated(text, paragraphs).items():
+        if name not in spans or sentence and name != "overall_effectiveness":
+            spans[name] = span
+    return spans
 
-    From the first judgement table's rows, and for the old framework its overall sentence."""
+
+def table_spans(text: str, paragraphs: tuple[Paragraph, ...]) -> dict[str, tuple[int, int, int]]:
+    """Each judgement's grade as (paragraph index, start, end) offsets into the text, from the first
+    judgement table's rows, and for the old framework its overall sentence."""
     spans: dict[str, tuple[int, int, int]] = {}
     for index, paragraph in enumerate(paragraphs):
         if paragraph.kind != "table":
@@ -226,6 +264,23 @@ def grade_spans(text: str, paragraphs: tuple[Paragraph, ...]) -> dict[str, tuple
         if match:
             index = next(i for i, p in enumerate(paragraphs) if p.start <= match.start(1) < p.end)
             spans["overall_effectiveness"] = (index, match.start(1), match.end(1))
+    return spans
+
+
+def _stated(text: str, paragraphs: tuple[Paragraph, ...]) -> dict[str, tuple[tuple[int, int, int], bool]]:
+    """The grade that the body's first statement of each judgement gives, and whether it is said in
+    a sentence (with a verb) rather than as a heading."""
+    spans: dict[str, tuple[tuple[int, int, int], bool]] = {}
+    for index, paragraph in enumerate(paragraphs):
+        if paragraph.kind not in ("heading", "text"):
+            continue
+        for names, pattern in _STATED:
+            for match in pattern.finditer(text, paragraph.start, paragraph.end):
+                sentence = match.group("verb") is not None
+                if not sentence and paragraph.kind != "heading":
+                    continue  # "Adoption performance: inadequate", a line of the last inspection's grades
+                for name in names:
+                    spans.setdefault(name, ((index, *match.span("grade")), sentence))
     return spans
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from qa.answer.asked import Asked
 from qa.answer.filters import authority_of, in_region
-from qa.answer.tables import JUDGEMENTS, Row, across_authorities, over_time
+from qa.answer.tables import NAMED, Row, across_authorities, over_time
 from qa.ofsted import authorities
 from qa.types import Reply
 
@@ -35,7 +35,7 @@ def rows(asked: Asked) -> list[Row] | None:
     named = {authorities.canonical(filters.authority)} if filters.authority else set(query.authorities)
     documents = [entry.document for entry in asked.store.entries.values() if filters.matches(entry.document)]
     scorer = asked.qa.reader.scorer
-    if query.many and not named and query.judgement in JUDGEMENTS:
+    if query.many and not named and query.judgement in NAMED:
         if query.region and not filters.region:
             documents = [d for d in documents if in_region(d, query.region)]
         return across_authorities(documents, query.judgement, query.grades, query.years,

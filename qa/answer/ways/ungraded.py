@@ -4,7 +4,7 @@ do give as the closest passages."""
 from __future__ import annotations
 
 from qa.answer.asked import Asked
-from qa.answer.tables import JUDGEMENTS, Row, judgement_table
+from qa.answer.tables import NAMED, Row, judgement_table
 from qa.answer.tables import ungraded as ungraded_rows
 from qa.types import Reply
 
@@ -22,7 +22,7 @@ def rows(asked: Asked) -> list[Row]:
     """For a grade asked of an authority's inspections (the latest, for the present) that none of
     them gives, a row per inspection saying why; else nothing."""
     query, scope = asked.query, asked.scope
-    if query.judgement not in JUDGEMENTS or query.past or scope.doc_ids is None:
+    if query.judgement not in NAMED or query.past or scope.doc_ids is None:
         return []
     chosen = [asked.store.document(doc_id) for doc_id in scope.doc_ids]
     chosen = [d for d in chosen if not scope.years or d.years & set(scope.years)]
