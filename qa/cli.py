@@ -367,7 +367,7 @@ def _show(reply: Reply) -> str:
     elif reply.table is not None:
         if reply.answered and not reply.from_table:
             for number, answer in enumerate(reply.answers, 1):
-                lines += [f"{number}. {answer.text}", *_cite(answer)]
+                lines += [f"{number}. {answer.shown}", *_cite(answer)]
             lines.append("Each inspection's grade:")
         found = [row for row in reply.table if row.answer]
         lines.append(f"{len(found)} of {len(reply.table)} reports:")
@@ -380,7 +380,7 @@ def _show(reply: Reply) -> str:
                 lines.append(f"- {row.authority}, {row.kind} published {row.date}: {row.note}")
     elif reply.answered:
         for number, answer in enumerate(reply.answers, 1):
-            lines += [f"{number}. {answer.text}", *_cite(answer)]
+            lines += [f"{number}. {answer.shown}", *_cite(answer)]
     if not reply.answered and not reply.could_mean:
         lines.append(REASONS[reply.reason])
     if reply.closest and not reply.could_mean:

@@ -11,13 +11,34 @@ from dataclasses import dataclass, field
 class Paragraph:
     """A paragraph of a document: `text[start:end]`, with the report's own number if it has one.
 
-    `kind` is "text", "heading", "list" (one item a line) or "table" (one row a line).
+    `kind` is "text", "heading", "list" or "table" (one row a line). A list's items run on with a
+    space between, as a quotation of the list reads ("The timeliness of health assessments.
+    Independent reviewing officer workloads."); `breaks` are where each item after the first
+    starts. (An index built before keeps its lists one item a line, with no breaks.)
     """
 
     start: int
     end: int
     number: int | None = None
     kind: str = "text"
+    breaks: tuple[int, ...] = ()
+
+    def lines(self, text: str) -> list[tuple[int, int]]:
+        """(start, end) of each line of the paragraph in `text`: a list's items, a table's rows,
+        the lines of a text broken by the writer."""
+        if self.breaks:
+            cuts = [self.start, *self.breaks, self.end + 1]
+            return [(left, right - 1) for left, right in zip(cuts, cuts[1:], strict=False)]
+        spans, offset = [], self.start
+        for line in text[self.start:self.end].split("\n"):
+            spans.append((offset, offset + len(line)))
+            offset += len(line) + 1
+        return spans
+
+    def shown(self, text: str) -> str:
+        """The paragraph's text for display, each line on a line of its own (a list's items too):
+        as long as `text[start:end]`, so that the same offsets hold."""
+        return "\n".join(text[start:end] for start, end in self.lines(text))
 
 
 @dataclass(frozen=True)
@@ -137,6 +158,9 @@ class Citation:
     # The original's address (Ofsted's file, from the report's sidecar or the corpus's manifest.csv),
     # None when not known.
     original: str | None = None
+    # Where each item after the first starts in `paragraph`, for a list (see Paragraph.breaks): to
+    # show its items as lines.
+    breaks: tuple[int, ...] = ()
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)
@@ -149,6 +173,15 @@ class Answer:
     text: str
     score: float
     citation: Citation
+
+    @property
+    def shown(self) -> str:
+        """The text for display: a list's items (Citation.breaks) on lines of their own."""
+        characters = list(self.text)
+        for at in self.citation.breaks:
+            if 0 <= at - 1 - self.citation.start < len(characters):
+                characters[at - 1 - self.citation.start] = "\n"
+        return "".join(characters)
 
     @property
     def likelihood(self) -> str:

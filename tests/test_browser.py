@@ -276,6 +276,17 @@ def test_a_change_in_the_reports_words_comes_before_each_inspections_grade(resea
         "Sunderland")
 
 
+def test_a_whole_list_is_shown_an_item_a_line(research_server, browser):
+    from selenium.webdriver.common.by import By
+
+    base, _ = research_server
+    browser.get(base + "/?q=" + "What does Sunderland need to improve?")
+    answer = _wait(browser, lambda driver: driver.find_elements(By.CSS_SELECTOR, "ol.answers > li mark"))[0]
+    # Three items, each on a line of its own on the screen, though the answer's words run on.
+    lines = [line for line in answer.text.split("\n") if line.strip()]
+    assert len(lines) == 3 and lines[0].startswith("The uptake of return home interviews")
+
+
 def test_feedback_buttons_keep_the_verdict(research_server, browser):
     from selenium.webdriver.common.by import By
 

@@ -98,7 +98,7 @@ def test_reply_json_has_the_agreed_shape(seeds_qa):
     citation = reply["answers"][0]["citation"]
     assert set(citation) == {"doc_id", "title", "date", "source", "paragraph", "paragraph_number", "section",
                              "authority", "kind", "reference", "start", "end", "doc_start", "doc_end",
-                             "sentence_start", "sentence_end", "page", "original"}
+                             "sentence_start", "sentence_end", "page", "original", "breaks"}
     assert citation["paragraph"][citation["start"]:citation["end"]] == reply["answers"][0]["text"]
     assert citation["sentence_start"] <= citation["start"] < citation["end"] <= citation["sentence_end"]
 

@@ -9,6 +9,7 @@ import pytest
 from qa.reports.clean import clean
 from qa.reports.layout import structure
 from qa.reports.loaders import extract
+from qa.reports.sentences import split_sentences
 from tests.conftest import CORPUS
 
 SAMPLES = Path(__file__).parent / "samples"
@@ -70,7 +71,7 @@ def test_what_needs_to_improve_is_a_heading_over_a_list_without_bullet_glyphs():
     for name in ("worcestershire-inspection-2023.txt", "worcestershire-inspection-2023.pdf"):
         text, paragraphs, _ = _structured(name)
         index = next(i for i, p in enumerate(paragraphs) if p.kind == "list")
-        items = text[paragraphs[index].start:paragraphs[index].end].split("\n")
+        items = _lines(text, paragraphs[index])
         assert items[0] == "Effective analysis of risk by the local authority designated officer team (LADO)."
         assert items[1] == ("A consistent service for all children in care, including the timely progression "
                             "of their plans for permanence.")
@@ -89,7 +90,7 @@ def test_a_note_in_brackets_on_its_own_line_stays_with_its_list_item():
         "arrangements. (outcome 3, national framework)\n\n"
         "The experiences and progress of children who need help and\nprotection: good\n")
     assert [p.kind for p in paragraphs] == ["heading", "list", "heading"]
-    assert text[paragraphs[1].start:paragraphs[1].end].split("\n") == [
+    assert _lines(text, paragraphs[1]) == [
         "The management oversight of the local authority designated officer (LADO). (outcome 3, national framework)",
         "The identification and assessment of children living in private fostering arrangements. "
         "(outcome 3, national framework)"]
@@ -104,9 +105,32 @@ def test_a_number_that_ends_a_sentence_is_not_a_paragraph_number():
         "1.\n"
         "Children are safe.\n")
     assert [(p.kind, p.number) for p in paragraphs] == [("heading", None), ("list", None), ("text", 1)]
-    assert text[paragraphs[1].start:paragraphs[1].end].split("\n") == [
+    assert _lines(text, paragraphs[1]) == [
         "The provision of personal assistants for care leavers when they reach the age of 17.",
         "The availability of suitable accommodation."]
+
+
+def test_a_lists_items_read_on_as_a_quotation_of_it_does_with_each_items_start_kept():
+    text, paragraphs = structure("What needs to improve?\n"
+                                 "◼ The timeliness of initial and review health assessments for children.\n"
+                                 "◼ Independent reviewing officer workloads\n"
+                                 "◼ The voice of the child in the corporate parenting committee.\n")
+    listed = paragraphs[1]
+    assert text[listed.start:listed.end] == (
+        "The timeliness of initial and review health assessments for children. Independent reviewing officer "
+        "workloads The voice of the child in the corporate parenting committee.")
+    assert _lines(text, listed) == ["The timeliness of initial and review health assessments for children.",
+                                    "Independent reviewing officer workloads",
+                                    "The voice of the child in the corporate parenting committee."]
+    # Shown a line an item, at the same offsets.
+    assert listed.shown(text) == "\n".join(_lines(text, listed))
+    # A sentence ends where an item does, full stop or not.
+    assert [text[a:b] for a, b in split_sentences(text, listed.start, listed.end, listed.breaks)] == \
+        _lines(text, listed)
+
+
+def _lines(text: str, paragraph) -> list[str]:
+    return [text[start:end] for start, end in paragraph.lines(text)]
 
 
 def test_ofsted_address_and_back_page_are_removed_but_the_letter_is_kept():

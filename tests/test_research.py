@@ -205,8 +205,13 @@ def test_what_must_improve_is_the_latest_inspections_own_list_cited_whole(resear
     assert reply.answered and len(reply.answers) == 1
     whole = reply.answers[0]
     assert whole.citation.date == "2025-03-11"
-    items = whole.text.split("\n")
-    assert len(items) == 3 and items[0].startswith("The uptake of return home interviews")
+    # Its items read on, a space between them, as a quotation of the list does; the citation says
+    # where each starts, to show them a line each.
+    paragraph, breaks = whole.citation.paragraph, whole.citation.breaks
+    assert len(breaks) == 2 and all(paragraph[at - 1] == " " for at in breaks)
+    assert whole.text.startswith("The uptake of return home interviews") and "\n" not in whole.text
+    shown = whole.shown.split("\n")  # as the command line shows it
+    assert len(shown) == 3 and " ".join(shown) == whole.text
     assert whole.text == whole.citation.paragraph[whole.citation.start:whole.citation.end]
     _exact(research_qa, whole)
     past = research_qa.ask("What did the 2021 inspection say Sunderland needed to improve?")

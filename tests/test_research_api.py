@@ -9,6 +9,7 @@ import shutil
 
 import jsonschema
 import pytest
+from markupsafe import escape
 
 from qa.research.feedback import FeedbackStore
 from tests.conftest import CORPUS
@@ -176,6 +177,18 @@ def test_regions_filter_the_reports_and_stand_beside_an_authority(client):
                                           "filters": {"region": "London"}}).get_json()
     conforms(reply, "Reply")
     assert reply["answers"] and {a["citation"]["authority"] for a in reply["answers"]} <= {"Bromley", "Havering"}
+
+
+def test_a_whole_list_is_quoted_as_it_reads_and_shown_an_item_a_line(client):
+    body = client.post("/api/ask", json={"question": "What does Sunderland need to improve?"}).get_json()
+    conforms(body, "Reply")
+    citation = body["answers"][0]["citation"]
+    assert len(citation["breaks"]) == 2 and "\n" not in body["answers"][0]["text"]
+    page = client.get(f"/reports/{citation['doc_id']}?start={citation['doc_start']}&end={citation['doc_end']}")
+    shown = page.get_data(as_text=True)
+    first, second = citation["paragraph"][:citation["breaks"][0] - 1], citation["paragraph"][citation["breaks"][0]:]
+    # The same words, the items on lines of their own.
+    assert str(escape(f"{first}\n{second[:40]}")) in shown
 
 
 def test_a_report_held_as_pdf_shows_the_cited_page_with_the_words_highlighted(client, research_qa):

@@ -115,7 +115,7 @@ def report(doc_id: str):
             original = None
     paragraphs = []
     for paragraph in document.paragraphs:
-        text = document.text[paragraph.start:paragraph.end]
+        text = paragraph.shown(document.text)
         cited = valid and paragraph.start <= start and end <= paragraph.end
         if cited:
             left, right = start - paragraph.start, end - paragraph.start

@@ -13,7 +13,7 @@ _CITATION = {
     "type": "object",
     "required": ["doc_id", "title", "date", "source", "paragraph", "paragraph_number", "section", "authority",
                  "kind", "reference", "start", "end", "doc_start", "doc_end", "sentence_start", "sentence_end",
-                 "page", "original"],
+                 "page", "original", "breaks"],
     "properties": {
         "doc_id": {"type": "string"}, "title": {"type": "string"}, "date": _NULLABLE_STRING,
         "source": {"type": "string"}, "paragraph": {"type": "string"},
@@ -27,6 +27,9 @@ _CITATION = {
                  "description": "the page of the original where the answer starts; null when it has no pages"},
         "original": {**_NULLABLE_STRING, "description": "the original's address (Ofsted's file) when known; "
                      "#page=N opens it at the page"},
+        "breaks": {"type": "array", "items": {"type": "integer", "minimum": 1},
+                   "description": "where each item of a list after the first starts in `paragraph` (its items "
+                                  "are separated by a space): show the character before each as a line break"},
     },
 }
 _ANSWER = {

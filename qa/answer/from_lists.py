@@ -156,8 +156,8 @@ class StructureAnswers:
 
 
 def by_paragraph(items: tuple[Item, ...]) -> list[Item]:
-    """The items of a list joined into one a paragraph: a list set out in one paragraph (its items
-    a line each, as two lists in three are) is one answer, the whole list, cited once; a list whose
+    """The items of a list joined into one a paragraph: a list set out in one paragraph (a bulleted
+    list, as two lists in three are) is one answer, the whole list, cited once; a list whose
     items are paragraphs of their own (numbered recommendations) is an answer an item, each cited."""
     parts: list[Item] = []
     for item in items:

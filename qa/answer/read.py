@@ -240,10 +240,10 @@ def _place(document: Document, passage: Passage, span: Span, features: np.ndarra
     if query.listing and bounds.kind == "list":
         if query.listing == "all":
             start, end = bounds.start, bounds.end
-        else:
-            start = max(text.rfind("\n", bounds.start, start) + 1, bounds.start)
-            line_end = text.find("\n", max(end - 1, start), bounds.end)
-            end = bounds.end if line_end < 0 else line_end
+        else:  # the item (or items) that hold the span
+            lines = bounds.lines(text)
+            start = max((left for left, _ in lines if left <= start), default=bounds.start)
+            end = min((right for _, right in lines if right >= end), default=bounds.end)
     elif not (query.fact and query.wants is None):  # any question but one for a name, date or grade
         start, end = _sentence(text, bounds, start, end)
     end = _closed(text, bounds, start, end)
@@ -270,7 +270,7 @@ def _closed(text: str, bounds: Paragraph, start: int, end: int) -> int:
 
 def _sentence(text: str, bounds: Paragraph, start: int, end: int) -> tuple[int, int]:
     """The sentence (or sentences) of the paragraph `bounds` that hold `start:end`."""
-    sentences = split_sentences(text, bounds.start, bounds.end)
+    sentences = split_sentences(text, bounds.start, bounds.end, bounds.breaks)
     left = max((s for s, e in sentences if s <= start), default=bounds.start)
     right = min((e for s, e in sentences if e >= end), default=bounds.end)
     return left, right
@@ -293,5 +293,6 @@ def cite(document: Document, index: int, start: int, end: int, score: float) -> 
         reference=document.reference(index),
         start=start - paragraph.start, end=end - paragraph.start, doc_start=start, doc_end=end,
         sentence_start=min(left, start) - paragraph.start, sentence_end=max(right, end) - paragraph.start,
-        page=document.page_at(start), original=document.meta.get("url"))
+        page=document.page_at(start), original=document.meta.get("url"),
+        breaks=tuple(at - paragraph.start for at in paragraph.breaks))
     return Answer(document.text[start:end], score, citation)

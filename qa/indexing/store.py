@@ -491,7 +491,8 @@ def _document_json(entry: Entry) -> dict:
     document = entry.document
     return {
         "document": {**{key: value for key, value in document.__dict__.items() if key != "paragraphs"},
-                     "paragraphs": [[p.start, p.end, p.number, p.kind] for p in document.paragraphs]},
+                     "paragraphs": [[p.start, p.end, p.number, p.kind, *([list(p.breaks)] if p.breaks else [])]
+                                    for p in document.paragraphs]},
         "chunks": [[chunk.start, chunk.end, chunk.tokens] for chunk in entry.chunks],
     }
 
@@ -510,7 +511,7 @@ def _listed(item: dict, folder: Path) -> dict:
 
 def _entry(item: dict) -> Entry:
     fields = dict(item["document"])
-    paragraphs = tuple(Paragraph(*p) for p in fields.pop("paragraphs"))
+    paragraphs = tuple(Paragraph(*p[:4], tuple(p[4]) if len(p) > 4 else ()) for p in fields.pop("paragraphs"))
     # Kept since citations give pages; a document saved before has none.
     fields["pages"] = tuple(fields.get("pages", ()))
     document = Document(**fields, paragraphs=paragraphs)

@@ -90,7 +90,7 @@ def _improvements(document: Document) -> tuple[Item, ...]:
     paragraphs = document.paragraphs
     text = document.text
     for heading, paragraph in enumerate(paragraphs):
-        lines = text[paragraph.start:paragraph.end].split("\n")
+        lines = [text[start:end] for start, end in paragraph.lines(text)]
         if len(lines[0]) < 100 and _IMPROVE.match(lines[0]) and (
                 paragraph.kind == "heading" or _only_headings(lines)) or (
                 # The heading run into the end of the paragraph before the list ("... whom they can
@@ -125,7 +125,7 @@ def _items(document: Document, first: int) -> list[Item]:
             if items and not (numbered or bulleted) and not text[items[-1].start:items[-1].end].endswith(":"):
                 break  # a bulleted list after recommendations one a paragraph is not theirs
             bulleted = True
-            items.extend(_lines(index, paragraph, words))
+            items.extend(_lines(text, index, paragraph))
         elif bulleted and not numbered:
             if NOTE.fullmatch(words):
                 # a note on a paragraph of its own, in an index built before qa.reports.layout joined
@@ -171,16 +171,15 @@ def _recommends(document: Document, paragraph: Paragraph) -> bool:
     return first is not None and first.group(1).lower() in _DO
 
 
-def _lines(index: int, paragraph: Paragraph, words: str) -> list[Item]:
-    """Each line of the list paragraph at `index` as an item (`words` is its text)."""
-    items, offset = [], paragraph.start
-    for line in words.split("\n"):
+def _lines(text: str, index: int, paragraph: Paragraph) -> list[Item]:
+    """Each line of the list paragraph at `index` as an item."""
+    items = []
+    for start, end in paragraph.lines(text):
         # The next part's heading run into the last item ("... (Enabler two) The experiences and
         # progress of children who need help and protection: outstanding").
-        kept = _NEXT_PART.split(line, 1)[0].rstrip()
+        kept = _NEXT_PART.split(text[start:end], 1)[0].rstrip()
         if kept.strip():
-            items.append(Item(index, offset, offset + len(kept)))
-        offset += len(line) + 1
+            items.append(Item(index, start, start + len(kept)))
     return items
 
 

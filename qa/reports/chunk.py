@@ -68,7 +68,7 @@ class Chunker:
             if tokens <= self.budget:
                 yield paragraph.start, paragraph.end, tokens
                 continue
-            for start, end in split_sentences(text, paragraph.start, paragraph.end):
+            for start, end in split_sentences(text, paragraph.start, paragraph.end, paragraph.breaks):
                 tokens = self.count(text[start:end])
                 if tokens <= self.budget:
                     yield start, end, tokens

@@ -1,12 +1,14 @@
 """Cleaned lines to the report's structure: headings, numbered paragraphs, lists and judgement tables.
 
-Lines broken by the page width or a page break are joined again; a list item, a table row or a
-line of an address keeps its own line. The stored text is the blocks joined by blank lines, so
-every paragraph is a slice of it.
+Lines broken by the page width or a page break are joined again; a table row or a line of an
+address keeps its own line, and a list's items follow one another with a space between, as a
+quotation of the list reads, where each starts kept with the paragraph. The stored text is the
+blocks joined by blank lines, so every paragraph is a slice of it.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 from dataclasses import dataclass, field
@@ -52,16 +54,20 @@ def layout(lines: list[str]) -> list[Block]:
 
 
 def assemble(blocks: list[Block]) -> tuple[str, tuple[Paragraph, ...]]:
-    """The stored text (blocks separated by blank lines) and its paragraphs as offsets."""
+    """The stored text (blocks separated by blank lines) and its paragraphs as offsets. A list's
+    items are separated by a space, the rest's lines by a line break."""
     parts, paragraphs, offset = [], [], 0
     for block in blocks:
-        text = "\n".join(line for line in block.lines if line)
-        if not text:
+        lines = [line for line in block.lines if line]
+        if not lines:
             continue
         if parts:
             offset += 2
+        text = (" " if block.kind == "list" else "\n").join(lines)
+        breaks = tuple(itertools.accumulate((len(line) + 1 for line in lines[:-1]), initial=offset))[1:] \
+            if block.kind == "list" else ()
         parts.append(text)
-        paragraphs.append(Paragraph(offset, offset + len(text), block.number, block.kind))
+        paragraphs.append(Paragraph(offset, offset + len(text), block.number, block.kind, breaks))
         offset += len(text)
     return "\n\n".join(parts), tuple(paragraphs)
 

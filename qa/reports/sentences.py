@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 _SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9£])")
 _NUMBER_ONLY = re.compile(r"\d{1,3}\.$")
@@ -10,8 +11,10 @@ _LINE_BREAK = re.compile(r"\n")
 _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "no", "cllr", "prof", "rev", "e.g", "i.e", "vs", "etc"}
 
 
-def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """Sentence offsets within `text[start:end]`, skipping common abbreviations and initials."""
+def split_sentences(text: str, start: int = 0, end: int | None = None,
+                    breaks: Iterable[int] = ()) -> list[tuple[int, int]]:
+    """Sentence offsets within `text[start:end]`, skipping common abbreviations and initials; a
+    sentence also ends at each of `breaks` (where a list's next item starts)."""
     end = len(text) if end is None else end
     cuts = [start]
     for match in _SENTENCE_END.finditer(text, start, end):
@@ -20,6 +23,7 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
         cuts.append(match.end())
     # A line break inside a paragraph separates list items, table rows or address lines.
     cuts.extend(match.start() + 1 for match in _LINE_BREAK.finditer(text, start, end))
+    cuts.extend(breaks)
     cuts = sorted(set(cuts)) + [end]
     spans = (_strip(text, left, right) for left, right in zip(cuts, cuts[1:], strict=False))
     return [(left, right) for left, right in spans if right > left and not _NUMBER_ONLY.match(text, left, right)]

@@ -70,12 +70,16 @@ function answerCard(answer, kind, asked) {
   const quote = element("blockquote", "paragraph");
   // Highlight by offsets into the paragraph, never by searching for the text again.
   // A short answer is shown inside its sentence, which is underlined; the answer is marked.
+  // A list's items are shown a line each: the space before each is shown as a line break.
+  const characters = c.paragraph.split("");
+  (c.breaks || []).forEach((at) => { characters[at - 1] = "\n"; });
+  const text = characters.join("");
   const sentence = element("span", "sentence");
-  sentence.append(document.createTextNode(c.paragraph.slice(c.sentence_start, c.start)));
-  sentence.append(element("mark", null, c.paragraph.slice(c.start, c.end)));
-  sentence.append(document.createTextNode(c.paragraph.slice(c.end, c.sentence_end)));
-  quote.append(document.createTextNode(c.paragraph.slice(0, c.sentence_start)), sentence,
-               document.createTextNode(c.paragraph.slice(c.sentence_end)));
+  sentence.append(document.createTextNode(text.slice(c.sentence_start, c.start)));
+  sentence.append(element("mark", null, text.slice(c.start, c.end)));
+  sentence.append(document.createTextNode(text.slice(c.end, c.sentence_end)));
+  quote.append(document.createTextNode(text.slice(0, c.sentence_start)), sentence,
+               document.createTextNode(text.slice(c.sentence_end)));
   card.append(quote, citationLine(answer));
   // The score is a measured probability of being right; the reply says it in words.
   const likelihood = answer.likelihood.charAt(0).toUpperCase() + answer.likelihood.slice(1);
