@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from qa.errors import QAError
-from qa.types import Answer, Document, Reply
+from qa.types import Answer, Document, Reply, Turn
 
 _FOLD = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"',
                        "–": "-", "—": "-", "‒": "-", "−": "-"})
@@ -96,6 +96,16 @@ def load_questions(path: Path) -> list[dict]:
     return items
 
 
+def chat_history(qa, questions: Iterable[str]) -> list[Turn]:
+    """The turns a chat of `questions` gives: each asked after the ones before, with the words of
+    the first answer it got."""
+    history: list[Turn] = []
+    for question in questions:
+        said = qa.ask(question, history)
+        history.append(Turn(question, said.answers[0].text if said.answers else ""))
+    return history
+
+
 def evaluate(qa, items: list[dict], progress=None) -> dict:
     """Ask every question (follow-ups after their history) and compute the scorecard."""
     qa.warm_up()
@@ -103,11 +113,7 @@ def evaluate(qa, items: list[dict], progress=None) -> dict:
     reports = Reports([entry.document for entry in qa.store.entries.values()])
     records = []
     for item in items:
-        history: list[str] = []
-        for earlier in item["history"]:
-            qa.ask(earlier, history)
-            history.append(earlier)
-        reply = qa.ask(item["question"], history)
+        reply = qa.ask(item["question"], chat_history(qa, item["history"]))
         records.append(_score(item, reply, texts, reports))
         if progress:
             progress(records[-1])

@@ -27,7 +27,7 @@ from qa.indexing.embed import Embedder, make_embedder
 from qa.indexing.refresh import LocalIndexer, Progress, RefreshSummary, refresh
 from qa.indexing.store import Store
 from qa.reports.chunk import Chunker, make_chunker
-from qa.types import Answer, Passage, Reply
+from qa.types import Answer, Passage, Reply, Turn
 
 # A refresh saves the reports indexed so far as a generation after every this many.
 CHECKPOINT_REPORTS = 200
@@ -173,9 +173,10 @@ class QA:
         if self._store is None:
             self._store = partial.copy()  # nothing to answer from yet: what is indexed so far
 
-    def ask(self, question: str, history: Sequence[str] = (), top_k: int | None = None,
+    def ask(self, question: str, history: Sequence[str | Turn] = (), top_k: int | None = None,
             filters: Filters | None = None) -> Reply:
-        """Answer `question` (a follow-up of the `history` questions) with exact, cited spans.
+        """Answer `question` (a follow-up of the `history` turns: the earlier questions, or Turns
+        with the answers they got) with exact, cited spans.
 
         `filters` restrict the reports searched; an authority or year the question names steers it.
         The ways of answering (qa.answer.ways) are tried in turn until one replies."""
@@ -184,7 +185,7 @@ class QA:
         reply = next(reply for reply in (way(asked) for way in WAYS) if reply is not None)
         return replace(reply, took_ms=(time.perf_counter() - began) * 1000)
 
-    def asked(self, question: str, history: Sequence[str] = (), top_k: int | None = None,
+    def asked(self, question: str, history: Sequence[str | Turn] = (), top_k: int | None = None,
               filters: Filters | None = None) -> Asked:
         """The question checked and understood, with the reports it is asked of, for the ways of
         answering it."""
@@ -211,7 +212,7 @@ class QA:
         return True, given, tuple(answer for answer in found[1:] if answer.score < threshold)
 
     @staticmethod
-    def understand(store: Store, question: str, history: Sequence[str] = ()) -> Query:
+    def understand(store: Store, question: str, history: Sequence[str | Turn] = ()) -> Query:
         """The question as understood, with the authorities of the index to recognise and its terms
         to correct misspelt words against."""
         return understand(question, history, store.authorities, store.lexical.speller)
@@ -227,7 +228,7 @@ class QA:
         """The question as searched (without the names and years that chose the scope), its vector
         and the `k` (default: the candidates setting) best passages in scope."""
         search = without_scope(query.asked, scope)
-        context = [without_scope(text, scope) for text in query.context]
+        context = [without_scope(text, scope) for text in query.searched_context]
         vector = query_vector(self.embedder, search, context)
         passages = retrieve(store, vector, " ".join([search, *context]), k or self.settings.candidates, scope)
         return search, vector, passages

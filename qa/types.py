@@ -42,6 +42,15 @@ class Paragraph:
 
 
 @dataclass(frozen=True)
+class Turn:
+    """An earlier turn of a chat: its question, and the words of the first answer it got ("" for
+    none or not known)."""
+
+    question: str
+    answer: str = ""
+
+
+@dataclass(frozen=True)
 class Document:
     """A cleaned report: the stored text that every offset points into, and its metadata."""
 

@@ -89,6 +89,8 @@ BAD_ASKS = [
     ('{"question": "ok?", "top_k": true}', "application/json", "bad_top_k"),
     ('{"question": "ok?", "history": "no"}', "application/json", "bad_history"),
     ('{"question": "ok?", "history": [{"answer": "x"}]}', "application/json", "bad_history"),
+    ('{"question": "ok?", "history": [{"question": "q", "answer": "' + "x" * 10001 + '"}]}', "application/json",
+     "bad_history"),
     ('{"question": "ok?", "history": [{"question": ""}]}', "application/json", "bad_question"),
     ('{"question": "ok?", "history": [' + ",".join(['{"question": "q"}'] * 21) + "]}", "application/json",
      "bad_history"),

@@ -9,6 +9,7 @@ import pytest
 from qa.config import Settings, fitted_threshold
 from qa.errors import IndexMismatchError, QuestionError
 from qa.pipeline import QA
+from qa.types import Turn
 from tests.conftest import CORPUS
 from tests.fakes import FakeEmbedder
 
@@ -84,6 +85,11 @@ def test_follow_up_uses_the_earlier_question(seeds_qa):
     reply = seeds_qa.ask("Do most schools offer it?", ["What did the focused visit say about early help?"])
     assert reply.answered
     assert "early help" in reply.answers[0].citation.paragraph.lower()
+    # With the answer the earlier question got, as the chat sends it.
+    earlier = seeds_qa.ask("What did the focused visit say about early help?")
+    turn = Turn(earlier.question, earlier.answers[0].text)
+    again = seeds_qa.ask("Do most schools offer it?", [turn])
+    assert again.answered and "early help" in again.answers[0].citation.paragraph.lower()
 
 
 def test_bad_questions_are_refused(seeds_qa):

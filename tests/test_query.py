@@ -6,6 +6,7 @@ import pytest
 
 from qa.answer.query import question_asked, understand
 from qa.answer.spelling import Speller
+from qa.types import Turn
 
 KNOWN = {"kirklees", "east sussex", "west sussex", "worcestershire"}
 
@@ -136,6 +137,18 @@ def test_grade_questions_stay_grade_questions(question, judgement):
 
 def test_leavers_alone_are_care_leavers():
     assert understand("kirklees leavers grade 2014", (), KNOWN).judgement == "care_leavers"
+
+
+def test_a_follow_up_is_searched_for_with_the_earlier_question_and_the_answer_it_got():
+    earlier = Turn("What did the February 2018 focused visit find about Newham's emergency duty team?",
+                   "Social workers in the emergency duty team respond promptly.")
+    follow_up = understand("Was there anything it needed to do better?", [earlier], KNOWN)
+    assert follow_up.context == (earlier.question,) and follow_up.context_answer == earlier.answer
+    assert follow_up.searched_context == (f"{earlier.question} {earlier.answer}",)
+    # A question that stands alone leans on neither; a history of bare questions still works.
+    alone = understand("What did Ofsted say about care leavers in Kirklees in 2024?", [earlier], KNOWN)
+    assert alone.context == () and alone.searched_context == ()
+    assert understand("And care leavers?", [earlier.question], KNOWN).searched_context == (earlier.question,)
 
 
 def test_a_follow_up_after_a_grade_asks_the_grade_of_the_area_it_names():

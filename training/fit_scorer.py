@@ -55,6 +55,7 @@ from qa.answer.ways.front_page import citations  # noqa: E402
 from qa.config import Settings  # noqa: E402
 from qa.evaluate import (  # noqa: E402
     Reports,
+    chat_history,
     evidence_key,
     fold,
     format_reliability,
@@ -79,7 +80,7 @@ def collect(qa: QA, items: list[dict]) -> tuple[list[dict], list[bool]]:
     reports = Reports(entry.document for entry in store.entries.values())
     began = time.time()
     for number, item in enumerate(items, 1):
-        asked = qa.asked(item["question"], item.get("history") or [], top_k=1)
+        asked = qa.asked(item["question"], chat_history(qa, item.get("history") or []), top_k=1)
         query, scope = asked.query, asked.scope
         unanswerable = bool(item.get("unanswerable"))
         evidence = evidence_key(item.get("evidence") or "")

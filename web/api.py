@@ -19,6 +19,7 @@ from qa.research import history as histories
 from qa.research import survey as surveys
 from qa.research.catalogue import Selection
 from qa.research.feedback import FeedbackStore, checked_answer
+from qa.types import Turn
 from web.errors import APIError
 from web.inputs import body_integer, json_object, query_integer
 from web.limits import RateLimit
@@ -26,6 +27,8 @@ from web.openapi import document
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 MAX_HISTORY = 20
+# The longest answer a history turn may carry (an answer is a slice of one paragraph of a report).
+MAX_ANSWER_CHARS = 10_000
 # Verdicts one client may send a minute: more than any person clicks, few enough that a script
 # cannot fill the disk (unauthenticated, like asking).
 FEEDBACK_PER_MINUTE = 60
@@ -127,17 +130,21 @@ class _Kept:
 _SURVEYS = _Kept()
 
 
-def _history(history) -> list[str]:
+def _history(history) -> list[Turn]:
     if not isinstance(history, list) or len(history) > MAX_HISTORY:
         raise APIError(400, "bad_history", f"'history' must be a list of at most {MAX_HISTORY} turns")
-    questions = []
+    turns = []
     for turn in history:
         if not isinstance(turn, dict) or not isinstance(turn.get("question"), str) or not isinstance(
                 turn.get("answer", ""), (str, type(None))):
             raise APIError(400, "bad_history",
                            "each history turn must be {\"question\": str, \"answer\": str}")
-        questions.append(_qa().check_question(turn["question"]))
-    return questions
+        answer = turn.get("answer") or ""
+        if len(answer) > MAX_ANSWER_CHARS:
+            raise APIError(400, "bad_history", f"a history turn's answer is {len(answer):,} characters; the "
+                           f"limit is {MAX_ANSWER_CHARS:,}")
+        turns.append(Turn(_qa().check_question(turn["question"]), answer))
+    return turns
 
 
 @blueprint.get("/reports")
@@ -188,8 +195,8 @@ def feedback():
     checked = checked_answer(store, citation.get("doc_id"), citation.get("doc_start"), citation.get("doc_end"))
     if answer.get("text") != checked.text:
         raise APIError(400, "bad_answer", "the answer's text is not the report's text at its offsets")
-    key = FeedbackStore(qa.settings.feedback_path).add(body.get("verdict"), question, history, checked,
-                                                        store.generation)
+    key = FeedbackStore(qa.settings.feedback_path).add(body.get("verdict"), question,
+                                                        [turn.question for turn in history], checked, store.generation)
     return jsonify(id=key, saved=True), 201
 
 

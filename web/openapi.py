@@ -143,7 +143,10 @@ _HISTORY = {
 }
 _ASK_HISTORY = {"type": "array", "maxItems": 20, "items": {
     "type": "object", "required": ["question"],
-    "properties": {"question": {"type": "string", "minLength": 1, "maxLength": 2000}, "answer": _NULLABLE_STRING}}}
+    "properties": {"question": {"type": "string", "minLength": 1, "maxLength": 2000},
+                   "answer": {**_NULLABLE_STRING, "maxLength": 10000,
+                              "description": "the words of the first answer the question got: a follow-up is "
+                                             "searched for with them"}}}}
 _FEEDBACK = {
     "type": "object", "required": ["verdict", "question", "answer"],
     "properties": {"verdict": {"type": "string", "enum": ["right", "wrong", "answers"],
