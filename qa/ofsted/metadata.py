@@ -71,8 +71,9 @@ _GRADE = r"(outstanding|good|inadequate|requires? improvement(?: to be good)?)"
 # The line that opens a judgement's section in the body of the report and states its grade in words,
 # before the paragraphs that give the reasons: "The experiences and progress of care leavers: good"
 # (2018 on), "The graded judgement for adoption performance is that it is good", "The Local
-# Safeguarding Children Board requires improvement" (2013 to 2018). Lists are left out: re-inspections
-# list the last inspection's grades in the same words.
+# Safeguarding Children Board requires improvement" (2013 to 2018). Lists are left out, and a line
+# without a verb ("Adoption performance: inadequate") counts only as a heading: re-inspections list
+# the last inspection's grades in the same words.
 _STATEMENTS = [
     (("help_and_protection",), r"The experiences? and progress of children who need help and protection"),
     (("children_in_care", "care_leavers"),
