@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from dataclasses import asdict, dataclass, field
@@ -89,10 +90,13 @@ _STATEMENTS = [
                 r"(?: \(LSCB\))?|The Local Safeguarding Children[’']?s? Board(?: \(LSCB\))?(?: in [^.\n]{2,60}?)?"),
     (("overall_effectiveness",), r"Children[’']s services in [^.\n]{2,80}?"),
 ]
-_STATED = [(names, re.compile(r"^(?:" + label + r")(?:(?P<verb>\s+(?:is|are)(?: that (?:it|they)(?: is| are)?)?:?|"
-                              r"(?=\s+requires?\b))|:)?\s+(?P<grade>" + _GRADE + r")\.?$",
-                              re.IGNORECASE | re.MULTILINE))
-           for names, label in _STATEMENTS]
+# All of them in one pattern, run once over a report's text (a group a label, named by its place in
+# _STATEMENTS); its spaces never cross the blank line between two paragraphs.
+_SPACE = r"(?:(?!\n\n)\s)+"
+_STATED = re.compile(
+    r"^(?:" + "|".join(f"(?P<s{n}>{label})" for n, (_, label) in enumerate(_STATEMENTS)) + r")"
+    r"(?:(?P<verb>" + _SPACE + r"(?:is|are)(?: that (?:it|they)(?: is| are)?)?:?|(?=" + _SPACE + r"requires?\b))|:)?"
+    + _SPACE + r"(?P<grade>" + _GRADE + r")\.?$", re.IGNORECASE | re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -272,16 +276,16 @@ def _stated(text: str, paragraphs: tuple[Paragraph, ...]) -> dict[str, tuple[tup
     """The grade that the body's first statement of each judgement gives, and whether it is said in
     a sentence (with a verb) rather than as a heading."""
     spans: dict[str, tuple[tuple[int, int, int], bool]] = {}
-    for index, paragraph in enumerate(paragraphs):
-        if paragraph.kind not in ("heading", "text"):
-            continue
-        for names, pattern in _STATED:
-            for match in pattern.finditer(text, paragraph.start, paragraph.end):
-                sentence = match.group("verb") is not None
-                if not sentence and paragraph.kind != "heading":
-                    continue  # "Adoption performance: inadequate", a line of the last inspection's grades
-                for name in names:
-                    spans.setdefault(name, ((index, *match.span("grade")), sentence))
+    starts = [paragraph.start for paragraph in paragraphs]
+    for match in _STATED.finditer(text):
+        index = bisect.bisect_right(starts, match.start()) - 1
+        kind = paragraphs[index].kind if index >= 0 and match.end() <= paragraphs[index].end else None
+        sentence = match.group("verb") is not None
+        if kind not in ("heading", "text") or not sentence and kind != "heading":
+            continue  # not in a paragraph of text, or "Adoption performance: inadequate", a line of a list
+        label = next(int(name[1:]) for name, found in match.groupdict().items() if found and name[0] == "s")
+        for name in _STATEMENTS[label][0]:
+            spans.setdefault(name, ((index, *match.span("grade")), sentence))
     return spans
 
 
