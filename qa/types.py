@@ -38,7 +38,17 @@ class Paragraph:
     def shown(self, text: str) -> str:
         """The paragraph's text for display, each line on a line of its own (a list's items too):
         as long as `text[start:end]`, so that the same offsets hold."""
-        return "\n".join(text[start:end] for start, end in self.lines(text))
+        return lined(text[self.start:self.end], self.breaks, self.start)
+
+
+def lined(text: str, breaks: tuple[int, ...], offset: int) -> str:
+    """`text`, which starts at `offset`, with the space before each of `breaks` (where a list's next
+    item starts) shown as a line break."""
+    characters = list(text)
+    for at in breaks:
+        if 0 <= at - 1 - offset < len(characters):
+            characters[at - 1 - offset] = "\n"
+    return "".join(characters)
 
 
 @dataclass(frozen=True)
@@ -186,11 +196,7 @@ class Answer:
     @property
     def shown(self) -> str:
         """The text for display: a list's items (Citation.breaks) on lines of their own."""
-        characters = list(self.text)
-        for at in self.citation.breaks:
-            if 0 <= at - 1 - self.citation.start < len(characters):
-                characters[at - 1 - self.citation.start] = "\n"
-        return "".join(characters)
+        return lined(self.text, self.citation.breaks, self.citation.start)
 
     @property
     def likelihood(self) -> str:
