@@ -98,11 +98,12 @@ def load_questions(path: Path) -> list[dict]:
 
 def chat_history(qa, questions: Iterable[str]) -> list[Turn]:
     """The turns a chat of `questions` gives: each asked after the ones before, with the words of
-    the first answer it got."""
+    the first answer it got and the report that answer cites."""
     history: list[Turn] = []
     for question in questions:
         said = qa.ask(question, history)
-        history.append(Turn(question, said.answers[0].text if said.answers else ""))
+        first = said.answers[0] if said.answers else None
+        history.append(Turn(question, first.text, first.citation.doc_id) if first else Turn(question))
     return history
 
 

@@ -179,10 +179,18 @@ class QA:
         with the answers they got) with exact, cited spans.
 
         `filters` restrict the reports searched; an authority or year the question names steers it.
-        The ways of answering (qa.answer.ways) are tried in turn until one replies."""
+        The ways of answering (qa.answer.ways) are tried in turn until one replies. A question that
+        leans on the report the chat's last answer cites (`Query.on_earlier_report`) is asked of that
+        report first, and of the reports in scope when that report has no answer."""
         began = time.perf_counter()
         asked = self.asked(question, history, top_k, filters)
-        reply = next(reply for reply in (way(asked) for way in WAYS) if reply is not None)
+        reply = None
+        earlier = asked.query.on_earlier_report
+        if earlier and not asked.filters and earlier in asked.store.entries and (
+                asked.scope.doc_ids is None or earlier in asked.scope.doc_ids):
+            reply = _reply(replace(asked, scope=replace(asked.scope, doc_ids=frozenset({earlier}))))
+            reply = reply if reply.answered else None
+        reply = reply or _reply(asked)
         return replace(reply, took_ms=(time.perf_counter() - began) * 1000)
 
     def asked(self, question: str, history: Sequence[str | Turn] = (), top_k: int | None = None,
@@ -245,3 +253,8 @@ class QA:
             except UnicodeEncodeError:
                 raise QuestionError("the question is not valid Unicode text (it holds a lone surrogate)") from None
         return question.strip()
+
+
+def _reply(asked: Asked) -> Reply:
+    """The reply of the first way of answering that gives one."""
+    return next(reply for reply in (way(asked) for way in WAYS) if reply is not None)

@@ -53,11 +53,12 @@ def lined(text: str, breaks: tuple[int, ...], offset: int) -> str:
 
 @dataclass(frozen=True)
 class Turn:
-    """An earlier turn of a chat: its question, and the words of the first answer it got ("" for
-    none or not known)."""
+    """An earlier turn of a chat: its question, and the words of the first answer it got and the
+    report (doc_id) that answer cites ("" for none or not known)."""
 
     question: str
     answer: str = ""
+    report: str = ""
 
 
 @dataclass(frozen=True)

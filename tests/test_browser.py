@@ -1,6 +1,7 @@
 """The chat page in headless Chromium (Debian's chromium and chromium-driver) against a real server."""
 
 import contextlib
+import json
 import shutil
 import socket
 import threading
@@ -98,8 +99,14 @@ def test_chat_answers_follow_up_not_found_and_report_link(server, browser, tmp_p
     assert "Worcestershire, news, date not given" in source
 
     # A follow-up is read as asked: its passages are about school attendance (an answer, or the
-    # closest passages under it, which are folded away until opened).
+    # closest passages under it, which are folded away until opened). The chat sends the earlier
+    # turn with its answer's words and the report that answer cites.
+    browser.execute_script("window.sent = []; const send = window.fetch; window.fetch = (url, init) => "
+                           "{ if (init && init.body) window.sent.push(init.body); return send(url, init); };")
+    cited_report = turn.find_elements(By.CSS_SELECTOR, ".answer a.view")[0].get_attribute("href")
     turn = _ask(browser, "And school attendance?", 2)
+    earlier = json.loads(browser.execute_script("return window.sent[window.sent.length - 1];"))["history"][0]
+    assert earlier["answer"] and earlier["report"] and earlier["report"] in cited_report
     shown = [a.get_attribute("textContent").lower() for a in turn.find_elements(By.CSS_SELECTOR, ".answer")]
     assert any("school attendance" in text for text in shown)
     for folded in turn.find_elements(By.CSS_SELECTOR, "details.closest-more"):

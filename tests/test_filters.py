@@ -11,6 +11,7 @@ from qa.answer.query import understand
 from qa.config import Settings
 from qa.errors import FilterError
 from qa.pipeline import QA
+from qa.types import Turn
 from tests.fakes import FakeEmbedder
 from web import create_app
 
@@ -191,6 +192,20 @@ def test_a_question_about_the_present_is_asked_of_the_latest_report_of_each_kind
     assert not chosen.latest and dates == ["2019-07-29", "2023-07-14", "2024-07-15", "2025-01-13"]
     dates, _ = _dates(engine, "Are Worcestershire's care leavers better supported than at the 2023 inspection?")
     assert dates == ["2024-07-15", "2025-01-13"]
+
+
+def test_a_question_that_names_nothing_is_asked_first_of_the_report_the_last_answer_cites(engine):
+    by_date = {e.document.date: e.document.doc_id for e in engine.store.entries.values()}
+    question = "What did inspectors find about supervision?"
+    for date in ("2017-01-24", "2023-07-14", "2025-01-13"):
+        earlier = Turn("Were caseloads manageable in Worcestershire?", "Caseloads are manageable.", by_date[date])
+        assert engine.ask(question, [earlier]).answers[0].citation.doc_id == by_date[date]
+    # Filters given choose the reports; a report the index does not hold is passed over.
+    earlier = Turn("Were caseloads manageable in Worcestershire?", "Caseloads are manageable.", by_date["2017-01-24"])
+    assert engine.ask(question, [earlier], filters=Filters(kind="send inspection")).answers[0].citation.doc_id == \
+        by_date["2024-07-15"]
+    gone = Turn(earlier.question, earlier.answer, "999_0123456789abcdef")
+    assert engine.ask(question, [gone]).answers[0].text == engine.ask(question, [earlier.question]).answers[0].text
 
 
 def test_a_visit_is_found_by_the_year_it_took_place_as_well_as_the_year_it_was_published(engine):

@@ -151,6 +151,23 @@ def test_a_follow_up_is_searched_for_with_the_earlier_question_and_the_answer_it
     assert understand("And care leavers?", [earlier.question], KNOWN).searched_context == (earlier.question,)
 
 
+def test_a_question_that_names_nothing_of_its_own_leans_on_the_report_of_the_last_answer():
+    earlier = Turn("Were social workers' caseloads too high in Kirklees at the 2014 inspection?",
+                   "Social worker caseloads are too high.", "007_0123456789abcdef")
+    assert understand("Which teams were worst affected?", [earlier], KNOWN).on_earlier_report == earlier.report
+    # Not when it names an authority, a year, a kind of report or a time, nor when the earlier
+    # question it is seen to follow up names them (it is then asked of those reports).
+    for question in ("Which Kirklees teams were worst affected?", "Which teams were worst affected in 2018?",
+                     "What did the focused visit find?", "Which teams are worst affected now?",
+                     "Has that changed since then?", "Which councils have the highest caseloads?", "And why?"):
+        assert understand(question, [earlier], KNOWN).on_earlier_report is None, question
+    assert understand("Which teams were worst affected?", [earlier.question], KNOWN).on_earlier_report is None
+    # A question seen to follow up the earlier one is steered by it instead, whatever that names.
+    unnamed = Turn("How were referrals relating to domestic abuse dealt with?", "Promptly.", earlier.report)
+    assert understand("And school attendance?", [unnamed], KNOWN).on_earlier_report is None
+    assert understand("Which teams were worst affected?", (), KNOWN).on_earlier_report is None
+
+
 def test_a_follow_up_after_a_grade_asks_the_grade_of_the_area_it_names():
     earlier = "What grade did children in care get in Kirklees's 2026 Ofsted inspection?"
     assert understand("And care leavers?", [earlier], KNOWN).judgement == "care_leavers"

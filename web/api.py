@@ -29,6 +29,8 @@ blueprint = Blueprint("api", __name__, url_prefix="/api")
 MAX_HISTORY = 20
 # The longest answer a history turn may carry (an answer is a slice of one paragraph of a report).
 MAX_ANSWER_CHARS = 10_000
+# The longest report id a history turn may carry (a doc_id is a number and 16 hex digits).
+MAX_REPORT_CHARS = 200
 # Verdicts one client may send a minute: more than any person clicks, few enough that a script
 # cannot fill the disk (unauthenticated, like asking).
 FEEDBACK_PER_MINUTE = 60
@@ -135,15 +137,18 @@ def _history(history) -> list[Turn]:
         raise APIError(400, "bad_history", f"'history' must be a list of at most {MAX_HISTORY} turns")
     turns = []
     for turn in history:
-        if not isinstance(turn, dict) or not isinstance(turn.get("question"), str) or not isinstance(
-                turn.get("answer", ""), (str, type(None))):
+        if not isinstance(turn, dict) or not isinstance(turn.get("question"), str) or not all(
+                isinstance(turn.get(name, ""), (str, type(None))) for name in ("answer", "report")):
             raise APIError(400, "bad_history",
-                           "each history turn must be {\"question\": str, \"answer\": str}")
-        answer = turn.get("answer") or ""
+                           "each history turn must be {\"question\": str, \"answer\": str, \"report\": str}")
+        answer, report = turn.get("answer") or "", turn.get("report") or ""
         if len(answer) > MAX_ANSWER_CHARS:
             raise APIError(400, "bad_history", f"a history turn's answer is {len(answer):,} characters; the "
                            f"limit is {MAX_ANSWER_CHARS:,}")
-        turns.append(Turn(_qa().check_question(turn["question"]), answer))
+        if len(report) > MAX_REPORT_CHARS:
+            raise APIError(400, "bad_history", f"a history turn's report id is {len(report):,} characters; the "
+                           f"limit is {MAX_REPORT_CHARS}")
+        turns.append(Turn(_qa().check_question(turn["question"]), answer, report))
     return turns
 
 

@@ -146,7 +146,10 @@ _ASK_HISTORY = {"type": "array", "maxItems": 20, "items": {
     "properties": {"question": {"type": "string", "minLength": 1, "maxLength": 2000},
                    "answer": {**_NULLABLE_STRING, "maxLength": 10000,
                               "description": "the words of the first answer the question got: a follow-up is "
-                                             "searched for with them"}}}}
+                                             "searched for with them"},
+                   "report": {**_NULLABLE_STRING, "maxLength": 200,
+                              "description": "the doc_id that answer cites: a question that names no authority, "
+                                             "year or kind of report of its own is asked of that report first"}}}}
 _FEEDBACK = {
     "type": "object", "required": ["verdict", "question", "answer"],
     "properties": {"verdict": {"type": "string", "enum": ["right", "wrong", "answers"],

@@ -164,6 +164,7 @@ class Query:
     text: str  # as typed
     context: tuple[str, ...] = ()  # the earlier question a follow-up leans on
     context_answer: str = ""  # the words of the answer that earlier question got, if known
+    earlier_report: str = ""  # the report (doc_id) the chat's last answer cites, if known
     # What is searched for and read: the question's own sentence when context comes first, with
     # misspelt words corrected and jargon spelt out ("LADO (local authority designated officer)").
     asked: str = ""
@@ -205,6 +206,20 @@ class Query:
     def present(self) -> bool:
         """Asks about the present: says so, or names no year and no earlier time."""
         return self.current or not (self.years or self.past)
+
+    @property
+    def on_earlier_report(self) -> str | None:
+        """The report the chat's last answer cites, for a question that is not seen to follow up the
+        earlier one (which would steer its search: `searched_context`) and names no authority, year,
+        kind of report, time or region: "Which teams were worst affected?" after "Were caseloads too
+        high in Swindon at the 2014 inspection?" asks about that report. Of 265 training follow-ups,
+        asking that report first (and the usual reports when it has no answer) took right@1 from
+        0.755 to 0.792; keeping to the authority alone gave 0.766. A follow-up seen as one keeps to
+        the reports its words and the earlier question's choose: "And school attendance?" after a
+        question on domestic abuse over the shipped corpus is answered by another report."""
+        own = (self.context or self.authorities or self.absent or self.years or self.kinds or self.current
+               or self.past or self.many or self.region)
+        return None if own else self.earlier_report or None
 
     @property
     def searched_for(self) -> str | None:
@@ -252,7 +267,8 @@ def understand(question: str, history: Sequence[str | Turn] = (), known: Iterabl
     # A figure asked of one authority is never a grade, whatever judgement it mentions ("How much did
     # Sunderland invest after the inadequate judgement?"); of many, it counts grades (a table).
     judgement = judgement_asked(asked) if many or not wants else None
-    return Query(text=question, context=context, context_answer=turns[-1].answer if context else "", asked=asked,
+    return Query(text=question, context=context, context_answer=turns[-1].answer if context else "",
+                 earlier_report=turns[-1].report if turns else "", asked=asked,
                  corrections=tuple(corrections.items()), could_mean=named.could_mean,
                  authorities=tuple(key for key in named.keys if key in known), mentions=mentions,
                  absent=tuple(key for key in named.keys if key not in known),

@@ -226,7 +226,11 @@ async function ask(question) {
     }
     showReply(turn, body, asked);
     window.history.replaceState(null, "", share.href);
-    history.push({ question, answer: body.answered ? body.answers[0].text : "" });
+    history.push({
+      question,
+      answer: body.answered ? body.answers[0].text : "",
+      report: body.answered ? body.answers[0].citation.doc_id : "",
+    });
     history = history.slice(-10);
   } catch (error) {
     turn.append(element("p", "error", "The server could not be reached. Try again."));
