@@ -154,6 +154,12 @@ def test_lead_inspector_and_inspection_dates_come_from_the_lines_that_name_them(
     assert signed.text == "Jenny Turnross" and signed.citation.date == "2017-01-24"
     latest = engine.ask("Who led the inspection of Worcestershire?").answers[0]
     assert latest.text == "Rebecca Quested" and latest.citation.date == "2023-07-14"
+    # An area SEND inspection is led by an inspector of Ofsted and one of the Care Quality Commission.
+    send = engine.ask("Who was the lead inspector for Worcestershire's SEND inspection?").answers[0]
+    assert send.text == "Helen Forrest" and send.citation.kind == "send inspection"
+    earlier = Turn("Who was the lead inspector for Worcestershire's SEND inspection?", send.text, send.citation.doc_id)
+    cqc = engine.ask("And who led for the CQC?", [earlier]).answers[0]
+    assert cqc.text == "Louise Holland" and cqc.citation.doc_id == send.citation.doc_id
 
 
 def test_current_state_question_uses_the_latest_inspection_and_says_its_date(engine):

@@ -130,3 +130,33 @@ def test_the_lead_inspector_named_in_the_middle_of_an_older_inspection_is_found(
     document = load_report(fingerprint(path), "essex-2014", path.name)
     index, start, end = fact_spans(document.text, document.paragraphs)["lead_inspector"]
     assert document.text[start:end] == "Ian Young" and 6000 < start < len(document.text) - 3000
+
+
+def test_an_area_send_inspection_names_its_ofsted_and_cqc_lead_inspectors_in_its_team():
+    from qa.ofsted.metadata import fact_spans
+    from qa.reports.report import fingerprint, load_report
+
+    path = SAMPLES / "worcestershire-send-2024.txt"
+    document = load_report(fingerprint(path), "send", path.name)
+    spans = fact_spans(document.text, document.paragraphs)
+    assert [document.text[start:end] for _, start, end in (spans["lead_inspector"], spans["cqc_lead_inspector"])] \
+        == ["Helen Forrest", "Louise Holland"]
+    assert document.meta["lead_inspector"] == "Helen Forrest"
+    # The team's lines as other SEND reports print them; two can share a line.
+    for line, ofsted, cqc in [
+            ("Sam Hainey, Ofsted HMI, lead inspector\nKieran Bird, Ofsted HMI\n\nClaire Mason, CQC lead inspector",
+             "Sam Hainey", "Claire Mason"),
+            ("Gaynor Roberts, Ofsted HMI, lead inspector Lesley Perry, CQC lead inspector", "Gaynor Roberts",
+             "Lesley Perry"),
+            ("Andrew Wright HMI, Ofsted Lead inspector\n\nClaire Mason, CQC Lead Inspector", "Andrew Wright",
+             "Claire Mason"),
+            ("Rebecca Sharples, Ofsted HMI Lead\nInspector\n\nGeraldine Bates, CQC Lead Inspector", "Rebecca Sharples",
+             "Geraldine Bates"),
+            ("Charlie Fordham, HMI, Lead inspector\nTessa Valpy, CQC Lead inspector", "Charlie Fordham", "Tessa Valpy"),
+            ("Dr Tina Pagett, Ofsted lead inspector\nDaniel Carrick, CQC lead inspector", "Dr Tina Pagett",
+             "Daniel Carrick")]:
+        text, paragraphs = structure("Area SEND inspection of a local area partnership\n\nInspection team\n\n"
+                                     + line + "\n")
+        found = fact_spans(text, paragraphs)
+        assert (text[found["lead_inspector"][1]:found["lead_inspector"][2]],
+                text[found["cqc_lead_inspector"][1]:found["cqc_lead_inspector"][2]]) == (ofsted, cqc), line

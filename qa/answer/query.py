@@ -290,7 +290,7 @@ def judgement_followed(question: str, context: Sequence[str]) -> str | None:
     did children in care get in Bradford's 2026 inspection?" then "And care leavers?"): the area it
     names; None for any other question."""
     earlier = judgement_asked(context[-1]) if context else None
-    if earlier is None or earlier in ("lead_inspector", "inspection_dates"):
+    if earlier is None or earlier in ("lead_inspector", "cqc_lead_inspector", "inspection_dates"):
         return None
     return area_named(question)
 

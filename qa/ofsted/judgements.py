@@ -28,7 +28,12 @@ _AREAS = [
     ("impact_of_leaders", re.compile(r"\bleaders?\b|\bleadership\b|\bmanagement\b", re.IGNORECASE)),
     ("overall_effectiveness", re.compile(r"\boverall\b|\beffectiveness\b", re.IGNORECASE)),
 ]
+# The kinds of report whose front page or team names the lead inspector and gives the dates.
+FACT_KINDS = ("inspection", "send inspection")
 _FACTS = [
+    # An area SEND inspection is led by one inspector of Ofsted and one of the Care Quality Commission.
+    ("cqc_lead_inspector", re.compile(r"\b(?:CQC|Care Quality Commission)\b.{0,60}\b(?:lead|led)\b|"
+                                      r"\b(?:lead|led)\b.{0,60}\b(?:CQC|Care Quality Commission)\b", re.IGNORECASE)),
     ("lead_inspector", re.compile(r"\blead inspector\b|\bwho (?:led|inspected|carried out)\b.{0,80}\binspection\b|"
                                   r"\bwho inspected\b", re.IGNORECASE)),
     ("inspection_dates", re.compile(r"\binspection dates?\b|"
@@ -60,7 +65,8 @@ def grade_citations(documents: list[Document], judgement: str, years: tuple[int,
     facts = judgement in dict(_FACTS)
     found = []
     for document in documents:
-        if document.kind != "inspection" or (years and not document.years & set(years)):
+        if document.kind not in (FACT_KINDS if facts else ("inspection",)) or (
+                years and not document.years & set(years)):
             continue
         span = (fact_spans if facts else grade_spans)(document.text, document.paragraphs).get(judgement)
         if span:

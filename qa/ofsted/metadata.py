@@ -53,6 +53,16 @@ _INSPECTION_DATES = re.compile(r"Inspection dates?:\s*([^\n]+)", re.IGNORECASE)
 _VISIT_DATES = re.compile(r"(?:focused|monitoring) visit to .{0,120}? on (\d[^.]{4,60}\d{4})", re.I | re.S)
 _LEAD = re.compile(r"Lead inspector:\s*([^,\n]+?)(?:,|\s+(?:Senior\s+)?HMI\b|\s+Her Majesty|\s+His Majesty|\n|$)", re.I)
 _LEAD_AFTER = re.compile(r"^([A-Z][^,\n]+?),? (?:Ofsted )?Lead inspector", re.MULTILINE)
+# An area SEND inspection's team, at its end, led by one inspector of Ofsted and one of the Care
+# Quality Commission: "Sam Hainey, Ofsted HMI, lead inspector", "Andrew Wright HMI, Ofsted Lead
+# inspector", "Charlie Fordham, HMI, Lead inspector", "Claire Mason, CQC lead inspector"; two can
+# share a line.
+_TEAM_TAIL = 6000
+_TEAM_NAME = (r"(?:^|(?<=[Ii]nspector ))((?:(?:Mr|Mrs|Ms|Miss|Dr)\.? )?[A-Z][A-Za-z'’.-]+"
+              r"(?: (?!HMI\b)[A-Z][A-Za-z'’.-]+){1,3})")
+_OFSTED_LEAD = re.compile(_TEAM_NAME + r"(?: HMI)?,? (?:(?:HMI|Ofsted(?: HMI)?),? )+[Ll]ead\s+[Ii]nspector\b",
+                          re.MULTILINE)
+_CQC_LEAD = re.compile(_TEAM_NAME + r",? CQC,?\s+[Ll]ead\s+[Ii]nspector\b", re.MULTILINE)
 _SIGNED = re.compile(r"Yours sincerely\s+([A-Z][^\n]+)")
 _VISIT_INSPECTORS = re.compile(r"Inspectors? for this visit (?:was|were) ([A-Z][A-Za-z’'\- ]+?)(?:,| and|\.)")
 _OVERALL_SENTENCE = re.compile(
@@ -200,8 +210,10 @@ def _inspection_dates(head: str) -> tuple[str | None, str | None]:
 
 def _lead_line(text: str) -> re.Match | None:
     """The "Lead inspector: NAME" line, on the front page or at the end of the report, else in the
-    middle (inspections of 2013-2015 name their team before the safeguarding board's review)."""
-    return _LEAD.search(text, 0, 6000) or _LEAD.search(text, max(0, len(text) - 3000)) or _LEAD.search(text)
+    middle (inspections of 2013-2015 name their team before the safeguarding board's review); else
+    the line of an area SEND inspection's team that names Ofsted's lead inspector."""
+    return (_LEAD.search(text, 0, 6000) or _LEAD.search(text, max(0, len(text) - 3000)) or _LEAD.search(text)
+            or _OFSTED_LEAD.search(text, max(0, len(text) - _TEAM_TAIL)))
 
 
 def _lead_inspector(text: str, kind: str) -> str | None:
@@ -290,10 +302,11 @@ def _stated(text: str, paragraphs: tuple[Paragraph, ...]) -> dict[str, tuple[tup
 
 
 def fact_spans(text: str, paragraphs: tuple[Paragraph, ...]) -> dict[str, tuple[int, int, int]]:
-    """The lead inspector's name and the inspection dates as (paragraph index, start, end), where
-    the report prints them."""
+    """The lead inspector's name (and an area SEND inspection's CQC lead inspector's) and the
+    inspection dates as (paragraph index, start, end), where the report prints them."""
     found = {}
     for name, match in (("lead_inspector", _lead_line(text)),
+                        ("cqc_lead_inspector", _CQC_LEAD.search(text, max(0, len(text) - _TEAM_TAIL))),
                         ("inspection_dates", _INSPECTION_DATES.search(text, 0, _HEAD))):
         if not match:
             continue
