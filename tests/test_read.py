@@ -137,3 +137,35 @@ def test_an_answer_closes_the_bracket_it_opens():
                           [Passage(0, "kent", 0, len(text), 0.6)], 1)
     assert answers[0].text == "the First Response Team (FRT)"
     assert answers[0].citation.paragraph[answers[0].citation.start:answers[0].citation.end] == answers[0].text
+
+
+@pytest.mark.parametrize("question, marked, expected", [
+    # The reader marks the consequence, which repeats the question's words: the cause before it comes too.
+    ("Why does Kent use schools out of its area?", "must rely",
+     "Kent has too few special school places. As a result, the partnership must rely on schools out of area."),
+    # The cause that follows comes too.
+    ("Why are children not seen between reviews?", "not routinely seen",
+     "Children are not routinely seen between reviews. This is because caseloads are too high."),
+    # Not for other questions, nor a sentence that follows from nothing in the paragraph.
+    ("How does Kent place children?", "must rely",
+     "As a result, the partnership must rely on schools out of area."),
+    ("What held up decisions in Kent?", "Decisions are slow",
+     "Decisions are slow."),
+])
+def test_a_question_for_a_cause_gets_the_sentence_that_tells_it(question, marked, expected):
+    text = {"must rely": "Kent has too few special school places. As a result, the partnership must rely on "
+                         "schools out of area. Leaders know this.",
+            "not routinely seen": "Children are not routinely seen between reviews. This is because caseloads are "
+                                  "too high. IROs are skilled.",
+            "Decisions are slow": "Decisions are slow. Leaders know this."}[marked]
+    document = Document("kent", "Kent", "2026-02-01", "kent.txt", "0" * 64, text, (Paragraph(0, len(text)),),
+                        kind="inspection", authority="Kent")
+
+    class OneReport(Store):
+        def document(self, doc_id):
+            return document
+
+    reader = PassageReader(Spans(marked), Scorer.load())
+    answers = reader.read(OneReport(), understand(question, known={"kent"}), [Passage(0, "kent", 0, len(text), 0.6)], 1)
+    assert answers[0].text == expected
+    assert answers[0].citation.paragraph[answers[0].citation.start:answers[0].citation.end] == answers[0].text

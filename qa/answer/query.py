@@ -30,6 +30,10 @@ _YEAR = re.compile(r"\b20[12]\d\b")
 _YES_NO = re.compile(r"^\W*(?:(?:and|but|so) )?(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|"
                      r"should)\b", re.IGNORECASE)
 _REASON = re.compile(r"^\W*(?:(?:and|but|so) )?(?:why|how)\b(?! (?:many|much|long|often)\b)", re.IGNORECASE)
+# Questions for a cause ("Why were some cases closed too early?", "What was holding up special
+# guardianship decisions?").
+_CAUSE = re.compile(r"^\W*(?:(?:and|but|so) )?why\b|\bwhat(?:'s| is| was| were)? (?:held|holds|holding|kept|"
+                    r"keeps|stopped|stops|prevented|prevents|caused|causes|led to|leads to)\b", re.IGNORECASE)
 # The pandemic, and the years Ofsted's visits during it were made and published.
 _PANDEMIC = re.compile(r"\b(?:pandemic|lockdowns?|covid(?:-19)?|coronavirus)\b", re.IGNORECASE)
 _PANDEMIC_YEARS = (2020, 2021)
@@ -201,6 +205,11 @@ class Query:
     def reason(self) -> bool:
         """Asks why, or how in words ("How does Kent keep caseloads under review?"), not how many."""
         return bool(_REASON.search(self.asked))
+
+    @property
+    def cause(self) -> bool:
+        """Asks for a cause: why, or what held something up."""
+        return bool(_CAUSE.search(self.asked))
 
     @property
     def present(self) -> bool:
