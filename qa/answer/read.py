@@ -233,8 +233,8 @@ def _place(document: Document, passage: Passage, span: Span, features: np.ndarra
     or the one after that gives its cause (`_with_cause`). (On the held-out training questions whose
     first paragraph was right, the sentence held the gold words more often than the clause or the
     span at a higher F1 for a figure, 0.84 against 0.73 and 0.41, for why and how, 0.74 against
-    0.68, and for yes or no, 0.95 against 0.87; a bare number lacks its unit: "74" for "74%", "five" for "five
-    schools". For the other questions the sentence rather than its clause: on the 705 answerable
+    0.68, and for yes or no, 0.95 against 0.87; a bare number lacks its unit: "74" for "74%",
+    "five" for "five schools". For the other questions the sentence rather than its clause: on the 705 answerable
     held-out training questions contains@1 0.721 to 0.738 at F1@1 0.759 to 0.756; the clause
     dropped the words that answer, "is not well developed." With the cause's sentence too, 7 more
     of their 40 why questions held the gold words, contains@1 0.773 to 0.783, none fewer: the reader
@@ -274,12 +274,12 @@ def _with_cause(text: str, bounds: Paragraph, start: int, end: int) -> tuple[int
     asks for that sentence, and the reader often marks its consequence, which repeats the
     question's words."""
     sentences = split_sentences(text, bounds.start, bounds.end, bounds.breaks)
-    before = [s for s, e in sentences if e <= start]
-    after = [e for s, e in sentences if s >= end and _CAUSE_FOLLOWS.match(text, s)]
+    before = [left for left, right in sentences if right <= start]
+    after = [(left, right) for left, right in sentences if left >= end]
     if before and _CONSEQUENCE.match(text, start):
         start = before[-1]
-    if after and after[0] == min(e for s, e in sentences if s >= end):
-        end = after[0]
+    if after and _CAUSE_FOLLOWS.match(text, after[0][0]):
+        end = after[0][1]
     return start, end
 
 
