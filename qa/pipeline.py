@@ -186,8 +186,8 @@ class QA:
         asked = self.asked(question, history, top_k, filters)
         reply = None
         earlier = asked.query.on_earlier_report
-        if earlier and not asked.filters and earlier in asked.store.entries and (
-                asked.scope.doc_ids is None or earlier in asked.scope.doc_ids):
+        if earlier and not asked.filters and earlier in asked.store.entries:
+            # Naming no authority, year or region, without filters, the question's scope is every report.
             reply = _reply(replace(asked, scope=replace(asked.scope, doc_ids=frozenset({earlier}))))
             reply = reply if reply.answered else None
         reply = reply or _reply(asked)

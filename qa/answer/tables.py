@@ -99,16 +99,12 @@ def ungraded(documents: Iterable[Document], judgement: str) -> list[Row]:
                                                                        reverse=True)]
 
 
-def judgement_table(document: Document, score: float) -> Answer | None:
-    """The report's whole judgement table (every grade it gives), cited, if it has one."""
-    return _table(document, score)
-
-
 def _spans(document: Document) -> dict[str, tuple[int, int, int]]:
     return grade_spans(document.text, document.paragraphs) if document.meta.get("grades") else {}
 
 
-def _table(document: Document, score: float) -> Answer | None:
+def judgement_table(document: Document, score: float) -> Answer | None:
+    """The report's whole judgement table (every grade it gives), cited, if it has one."""
     spans = table_spans(document.text, document.paragraphs) if document.meta.get("grades") else {}
     if not spans:
         return None
@@ -125,7 +121,7 @@ def _row(document: Document, judgement: str, grades: Sequence[str], score: float
     span = _spans(document).get(judgement) if grade else None
     answer = cite(document, *span, score) if span and (not grades or grade in grades) else None
     if answer is None and whole_table:
-        answer = _table(document, score)
+        answer = judgement_table(document, score)
     name = authorities.display(authority_of(document)) or document.authority or document.title
     return Row(name, document.doc_id, document.date, document.kind, grade, answer,
                None if grade else _missing(document, judgement))
