@@ -113,3 +113,27 @@ def test_a_run_saves_its_checkpoint_and_a_new_one_resumes_from_it(tmp_path, caps
     while resumed.running:
         step(resumed)
     assert resumed.step == 10
+
+
+def test_the_shipped_int8_reader_is_recovered_as_float_weights_that_read_alike(tmp_path, tokenizer):
+    import argparse
+
+    import numpy as np
+    import onnxruntime
+
+    from qa.answer.span import batch
+
+    train_reader.recover(argparse.Namespace(model=train_reader.MODEL_DIR, out=tmp_path))
+    model = train_reader.SpanModel(resolve_model(train_reader.BASE))
+    model.load_state_dict(torch.load(tmp_path / "recovered.pt")["model"])
+    model.eval()
+    passage = "The service has been led by Jane Smith, the director of children's services, since 2019."
+    inputs = batch(tokenizer.windows("Who leads the service?", passage))
+    with torch.no_grad():
+        starts, ends = model(**{name: torch.from_numpy(values) for name, values in inputs.items()})
+    session = onnxruntime.InferenceSession(str(train_reader.MODEL_DIR / "reader.onnx"))
+    shipped = session.run(["start_logits", "end_logits"], inputs)
+    # The int8 file also rounds its activations; the weights are the same.
+    assert np.abs(starts.numpy() - shipped[0]).max() < 1.5 and np.abs(ends.numpy() - shipped[1]).max() < 1.5
+    assert int(starts[0].argmax()) == int(shipped[0][0].argmax())
+    assert int(ends[0].argmax()) == int(shipped[1][0].argmax())
