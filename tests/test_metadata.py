@@ -160,3 +160,14 @@ def test_an_area_send_inspection_names_its_ofsted_and_cqc_lead_inspectors_in_its
         found = fact_spans(text, paragraphs)
         assert (text[found["lead_inspector"][1]:found["lead_inspector"][2]],
                 text[found["cqc_lead_inspector"][1]:found["cqc_lead_inspector"][2]]) == (ofsted, cqc), line
+
+
+def test_the_overall_sentence_is_read_across_a_line_break_in_the_authoritys_name():
+    # The front page of a 2016 report, its name wrapped as the PDF's text has it.
+    text, paragraphs = structure("Royal Borough of Kensington and\nChelsea\n\n"
+                                 "Children’s services in the Royal Borough of Kensington and\n"
+                                 "Chelsea are outstanding\n\n"
+                                 "1. Children who need help and protection Good\n\n"
+                                 "Children’s services in Kensington and Chelsea are of a consistently good quality.\n")
+    index, start, end = grade_spans(text, paragraphs)["overall_effectiveness"]
+    assert text[start:end] == "outstanding" and "Kensington and\nChelsea are" in text[paragraphs[index].start:end]

@@ -66,7 +66,8 @@ _CQC_LEAD = re.compile(_TEAM_NAME + r",? CQC,?\s+[Ll]ead\s+[Ii]nspector\b", re.M
 _SIGNED = re.compile(r"Yours sincerely\s+([A-Z][^\n]+)")
 _VISIT_INSPECTORS = re.compile(r"Inspectors? for this visit (?:was|were) ([A-Z][A-Za-z’'\- ]+?)(?:,| and|\.)")
 _OVERALL_SENTENCE = re.compile(
-    r"(?:overall judgement is(?: that children[’']s services)?|Children[’']s services in .{2,80}?) (?:(?:are|is) )?"
+    r"(?:overall judgement is(?: that children[’']s services)?|Children[’']s services in (?:.|\n(?!\n)){2,80}?) "
+    r"(?:(?:are|is) )?"
     r"(outstanding|good|inadequate|requires? improvement(?: to be good)?)", re.IGNORECASE)
 _ROWS = [
     (("overall_effectiveness",), re.compile(r"^Overall effectiveness\b", re.I)),
