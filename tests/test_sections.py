@@ -60,6 +60,34 @@ def test_the_inspectors_of_a_visit_are_the_names_in_their_sentence():
     assert inspectors(_report("worcestershire-inspection-2019.txt")) is None
 
 
+@pytest.mark.parametrize(("sentence", "names"), [
+    ("The visit was conducted by Alison Smale and Tara Geere, two of Her Majesty’s Inspectors.",
+     "Alison Smale and Tara Geere"),
+    ("This letter summarises the findings of a focused visit to the London Borough of Sutton children’s services "
+     "on 26 and 27 June 2018 carried out by Caroline Walsh and Marcie Taylor, Her Majesty's Inspectors.",
+     "Caroline Walsh and Marcie Taylor"),
+    ("His Majesty’s Inspectors for the visit were Steve Lowe and Nhlanganiso Nyathi.",
+     "Steve Lowe and Nhlanganiso Nyathi"),
+    ("Her Majesty’s Inspectors (HMI) for this visit were Russel Breyer and Victoria Metheringham, with Teresa "
+     "Godfrey, HMI designate.", "Russel Breyer and Victoria Metheringham, with Teresa Godfrey, HMI designate"),
+    ("The inspectors for this visit were Parveen Hussain, His Majesty’s Inspector, and Nick Stacey, Ofsted Inspector.",
+     "Parveen Hussain, His Majesty’s Inspector, and Nick Stacey, Ofsted Inspector"),
+    ("His Majesty’s Inspectors for this visit were lead inspector Ceri Evans and team inspector Monique Lindsay.",
+     "lead inspector Ceri Evans and team inspector Monique Lindsay"),
+    ("The inspection was undertaken by Maire Atherton and Kate Malleson, Her Majesty’s Inspectors.",
+     "Maire Atherton and Kate Malleson"),
+])
+def test_the_inspectors_are_found_in_each_way_a_letter_names_them(sentence, names):
+    document = _document([("text", "Dear Ms Smith", None), ("text", sentence, None)])
+    index, start, end = inspectors(document)
+    assert (index, document.text[start:end]) == (1, names)
+
+
+def test_work_carried_out_by_staff_names_no_inspectors():
+    document = _document([("text", "Assessments carried out by Social Workers in the Front Door are timely.", None)])
+    assert inspectors(document) is None
+
+
 def _document(lines: list[tuple[str, str, int | None]]) -> Document:
     """A document from (kind, text, number) paragraphs."""
     text, paragraphs = "", []

@@ -52,12 +52,21 @@ _NONE = re.compile(r"^(?:\d+\.\s*)?(?:There (?:are|is|were) no|The inspection di
 # The longest item a list sets out one a paragraph; anything longer is the report's text again.
 _MOST_ITEM_CHARS = 700
 # Who carried out a visit: "His Majesty's Inspectors for this visit were Tom Anthony and Nigel
-# Parkes." (2019 on), "The inspectors were Jan Edwards, HMI, and Ian Young, HMI." (2018), "The visit
-# was carried out by Kate Malleson, ... and Jon Bowman, all of whom are Her Majesty's Inspectors.",
-# "Inspectors Matt Reed and Lorna Schlechte.": the names run to the sentence's end.
-_INSPECTORS = re.compile(r"(?:(?i:(?:Her|His)\s+Majesty[’']s\s+inspectors(?:\s+for\s+this\s+visit)?|The\s+inspectors)"
-                         r"\s+were|(?i:(?:The|This)\s+visit\s+was\s+carried\s+out\s+by)|(?m:^)Inspectors(?=\s+[A-Z]))\s+"
-                         r"(?P<names>[A-Z][^.]+?(?:\bHMI|[^.\s]{2,}))(?=,\s+all\s+of\s+whom|\.(?:\s|$))")
+# Parkes." (2019 on; "for the visit", "(HMI)", "were lead inspector Ceri Evans and team inspector
+# ..."), "The inspectors were Jan Edwards, HMI, and Ian Young, HMI." (2018), "The visit was carried
+# out by Kate Malleson, ... and Jon Bowman, all of whom are Her Majesty's Inspectors.", "The visit
+# was conducted by Alison Smale and Tara Geere, two of Her Majesty's Inspectors.", "... on 26 and 27
+# June 2018 carried out by Caroline Walsh and Marcie Taylor, Her Majesty's Inspectors.",
+# "Inspectors Matt Reed and Lorna Schlechte.": the names run to the sentence's end, or to the words
+# that say what they are.
+_INSPECTORS = re.compile(
+    r"(?:(?i:(?:Her|His)\s+Majesty[’']s\s+inspectors(?:\s+\(HMI\))?(?:\s+for\s+(?:this|the)\s+visit)?|"
+    r"The\s+inspectors(?:\s+for\s+(?:this|the)\s+visit)?)\s+were|"
+    r"(?i:(?:The|This)\s+(?:visit|inspection)\s+was\s+(?:carried\s+out|conducted|undertaken)\s+by)|"
+    r"\d{4},?\s+carried\s+out\s+by|(?m:^)Inspectors(?=\s+[A-Z]))\s+"
+    r"(?P<names>(?:lead\s+inspector\s+)?[A-Z][^.]+?(?:\bHMI|[^.\s]{2,}))"
+    r"(?=,\s+(?:all|two|three|four|both)\s+of\s+(?:whom|Her|His)\b|,\s+(?:Her|His)\s+Majesty[’']s\s+Inspectors\.|"
+    r"\.(?:\s|$))")
 
 
 @dataclass(frozen=True)
