@@ -83,6 +83,22 @@ def test_the_inspectors_are_found_in_each_way_a_letter_names_them(sentence, name
     assert (index, document.text[start:end]) == (1, names)
 
 
+def test_a_visits_list_is_found_when_its_long_heading_ends_the_paragraph_before():
+    document = _document([
+        ("text", "Leaders know their services well. What needs to improve in this area of social work "
+                 "practice?1", None),
+        ("list", "The quality and impact of recorded supervision.\nThe effective use of family networks.", None),
+    ])
+    assert _items(document) == ["The quality and impact of recorded supervision.",
+                                "The effective use of family networks."]
+    after_a_footer = _document([
+        ("text", "Ofsted is proud to use recycled paper\nWhat needs to improve in this area of social work "
+                 "practice:", None),
+        ("list", "Caseload allocations.", None),
+    ])
+    assert _items(after_a_footer) == ["Caseload allocations."]
+
+
 def test_work_carried_out_by_staff_names_no_inspectors():
     document = _document([("text", "Assessments carried out by Social Workers in the Front Door are timely.", None)])
     assert inspectors(document) is None

@@ -25,7 +25,10 @@ from qa.types import Document, Paragraph
 # does the LSCB need to improve?") is not the local authority's.
 _IMPROVE = re.compile(r"^(?:What needs to improve|What does the local authority need to improve|"
                       r"Areas? for (?:priority action|improvement)|Recommendations)\b", re.IGNORECASE)
-_IMPROVE_AT_END = re.compile(r"(?:^|(?<=[.!?’”)] ))(?:What needs to improve|Areas for improvement)\??\d*$",
+# The same heading run into the end of the paragraph before the list (a focused visit's "What needs to
+# improve in this area of social work practice:").
+_IMPROVE_AT_END = re.compile(r"(?:^|(?<=[.!?’”)] )|(?<=\n))(?:What needs to improve"
+                             r"(?: in this area of social work practice)?|Areas for improvement)[?:]?\d*$",
                              re.IGNORECASE)
 # Headings inside the single inspection framework's list.
 _WITHIN = re.compile(r"^(?:Priority and immediate action|Areas? for (?:priority action|improvement))\b", re.IGNORECASE)
