@@ -1,5 +1,6 @@
 """The parts of a report that Ofsted's formats set out, found in real reports of each format."""
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -97,6 +98,20 @@ def test_a_visits_list_is_found_when_its_long_heading_ends_the_paragraph_before(
         ("list", "Caseload allocations.", None),
     ])
     assert _items(after_a_footer) == ["Caseload allocations."]
+
+
+def test_an_area_send_inspections_long_recommendations_are_items_unless_a_priority_table_comes_first():
+    long = "Leaders should strengthen the transition into adulthood. " * 16  # about 900 characters
+    lines = [("heading", "Areas for improvement", None), ("text", long.strip(), None),
+             ("text", "Leaders should measure the impact of strategic actions.", None),
+             ("text", "Local area partnership details\nLocal authority", None)]
+    send = replace(_document(lines), kind="send inspection")
+    assert len(_items(send)) == 2
+    # Elsewhere an item that long is the report's text again (a new hash: lists are kept by it).
+    assert _items(replace(send, kind="focused visit", sha256="visit")) == []
+    with_priorities = replace(_document([("text", "Areas for priority action\nResponsible body\nThe council", None),
+                                         *lines]), kind="send inspection")
+    assert _items(with_priorities) == []
 
 
 def test_work_carried_out_by_staff_names_no_inspectors():

@@ -54,6 +54,12 @@ _NONE = re.compile(r"^(?:\d+\.\s*)?(?:There (?:are|is|were) no|The inspection di
                    re.IGNORECASE)
 # The longest item a list sets out one a paragraph; anything longer is the report's text again.
 _MOST_ITEM_CHARS = 700
+# An area SEND inspection's recommendations are longer (up to 1,300 characters: a finding and what
+# leaders should do about it), and its list ends at the partnership's details; not where it also sets
+# areas for priority action in a table of two columns (what to do, and who must), whose text comes out
+# interleaved: the areas for improvement after it would be read as the whole list.
+_MOST_SEND_ITEM_CHARS = 1400
+_PRIORITY_TABLE = re.compile(r"^Areas for priority action\nResponsible body\b", re.MULTILINE)
 # Who carried out a visit: "His Majesty's Inspectors for this visit were Tom Anthony and Nigel
 # Parkes." (2019 on; "for the visit", "(HMI)", "were lead inspector Ceri Evans and team inspector
 # ..."), "The inspectors were Jan Edwards, HMI, and Ian Young, HMI." (2018), "The visit was carried
@@ -125,6 +131,8 @@ def _items(document: Document, first: int) -> list[Item]:
     text = document.text
     items: list[Item] = []
     numbered = bulleted = False
+    longest = _MOST_SEND_ITEM_CHARS if document.kind == "send inspection" and not _PRIORITY_TABLE.search(text) \
+        else _MOST_ITEM_CHARS
     for index in range(first, len(document.paragraphs)):
         paragraph = document.paragraphs[index]
         words = text[paragraph.start:paragraph.end]
@@ -151,7 +159,7 @@ def _items(document: Document, first: int) -> list[Item]:
             items.append(Item(index, paragraph.start, paragraph.end))
         elif not items and _INTRODUCTION.search(words.split("\n", 1)[0]) and len(words) < 300:
             continue
-        elif numbered or _AFTER.match(words) or len(words) > _MOST_ITEM_CHARS or _contents(words):
+        elif numbered or _AFTER.match(words) or len(words) > longest or _contents(words):
             break
         else:
             items.append(Item(index, paragraph.start, paragraph.end))
