@@ -171,3 +171,10 @@ def test_the_overall_sentence_is_read_across_a_line_break_in_the_authoritys_name
                                  "Children’s services in Kensington and Chelsea are of a consistently good quality.\n")
     index, start, end = grade_spans(text, paragraphs)["overall_effectiveness"]
     assert text[start:end] == "outstanding" and "Kensington and\nChelsea are" in text[paragraphs[index].start:end]
+
+
+def test_a_2013_inspection_names_its_reporting_inspector_as_the_lead():
+    text, paragraphs = structure("Inspection of looked after children services\nKent County Council\n\n"
+                                 "Inspection dates:\n\n15 – 19 July 2013\n\nReporting inspector Helen Cawston HMI\n\n"
+                                 "Age group:\n\nPublished:\n\nAll\n23 August 2013\n")
+    assert read_metadata(text, paragraphs).lead_inspector == "Helen Cawston"

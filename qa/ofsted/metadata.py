@@ -51,7 +51,10 @@ _HEAD = 4000
 _PUBLISHED = re.compile(r"Report published:?\s*(\d{1,2} \w+ \d{4})", re.IGNORECASE)
 _INSPECTION_DATES = re.compile(r"Inspection dates?:\s*([^\n]+)", re.IGNORECASE)
 _VISIT_DATES = re.compile(r"(?:focused|monitoring) visit to .{0,120}? on (\d[^.]{4,60}\d{4})", re.I | re.S)
-_LEAD = re.compile(r"Lead inspector:\s*([^,\n]+?)(?:,|\s+(?:Senior\s+)?HMI\b|\s+Her Majesty|\s+His Majesty|\n|$)", re.I)
+# "Lead inspector: NAME"; the inspections of looked after children of 2013 print "Reporting
+# inspector NAME HMI".
+_LEAD = re.compile(r"(?:Lead inspector:|Reporting inspector)\s*([^,\n]+?)"
+                   r"(?:,|\s+(?:Senior\s+)?HMI\b|\s+Her Majesty|\s+His Majesty|\n|$)", re.I)
 _LEAD_AFTER = re.compile(r"^([A-Z][^,\n]+?),? (?:Ofsted )?Lead inspector", re.MULTILINE)
 # An area SEND inspection's team, at its end, led by one inspector of Ofsted and one of the Care
 # Quality Commission: "Sam Hainey, Ofsted HMI, lead inspector", "Andrew Wright HMI, Ofsted Lead
