@@ -71,14 +71,20 @@ def test_grades_are_cited_where_a_sentence_states_them():
     assert grade == "inadequate"
 
 
+def _cited(report: str, judgement: str) -> tuple[str, str]:
+    """The grade cited for `judgement` in a report whose text is `report`, and its paragraph up to it."""
+    text, paragraphs = structure(report)
+    index, start, end = grade_spans(text, paragraphs)[judgement]
+    return text[start:end], text[paragraphs[index].start:end]
+
+
 def test_a_list_of_the_last_inspections_grades_is_not_this_ones():
-    text, paragraphs = structure("Inspection of services for children in need of help and protection\n\n"
-                                 "The judgements at the last inspection were:\n"
-                                 "Overall effectiveness: inadequate\n"
-                                 "Adoption performance: inadequate\n\n"
-                                 "The graded judgement for adoption performance is that it is good\n")
-    _, start, end = grade_spans(text, paragraphs)["adoption"]
-    assert text[start:end] == "good"
+    grade, _ = _cited("Inspection of services for children in need of help and protection\n\n"
+                      "The judgements at the last inspection were:\n"
+                      "Overall effectiveness: inadequate\n"
+                      "Adoption performance: inadequate\n\n"
+                      "The graded judgement for adoption performance is that it is good\n", "adoption")
+    assert grade == "good"
 
 
 @pytest.mark.parametrize("name", ["worcestershire-focused-visit-2025.txt", "worcestershire-focused-visit-2025.pdf"])
@@ -164,13 +170,13 @@ def test_an_area_send_inspection_names_its_ofsted_and_cqc_lead_inspectors_in_its
 
 def test_the_overall_sentence_is_read_across_a_line_break_in_the_authoritys_name():
     # The front page of a 2016 report, its name wrapped as the PDF's text has it.
-    text, paragraphs = structure("Royal Borough of Kensington and\nChelsea\n\n"
-                                 "Children’s services in the Royal Borough of Kensington and\n"
-                                 "Chelsea are outstanding\n\n"
-                                 "1. Children who need help and protection Good\n\n"
-                                 "Children’s services in Kensington and Chelsea are of a consistently good quality.\n")
-    index, start, end = grade_spans(text, paragraphs)["overall_effectiveness"]
-    assert text[start:end] == "outstanding" and "Kensington and\nChelsea are" in text[paragraphs[index].start:end]
+    grade, cited = _cited("Royal Borough of Kensington and\nChelsea\n\n"
+                          "Children’s services in the Royal Borough of Kensington and\n"
+                          "Chelsea are outstanding\n\n"
+                          "1. Children who need help and protection Good\n\n"
+                          "Children’s services in Kensington and Chelsea are of a consistently good quality.\n",
+                          "overall_effectiveness")
+    assert grade == "outstanding" and cited.startswith("Children’s services in the Royal Borough of Kensington and\n")
 
 
 def test_a_2013_inspection_names_its_reporting_inspector_as_the_lead():
