@@ -107,6 +107,8 @@ _MOST_CACHED = 8192
 def _improvements(document: Document) -> tuple[Item, ...]:
     paragraphs = document.paragraphs
     text = document.text
+    longest = _MOST_SEND_ITEM_CHARS if document.kind == "send inspection" and not _PRIORITY_TABLE.search(text) \
+        else _MOST_ITEM_CHARS
     for heading, paragraph in enumerate(paragraphs):
         lines = [text[start:end] for start, end in paragraph.lines(text)]
         if len(lines[0]) < 100 and _IMPROVE.match(lines[0]) and (
@@ -115,7 +117,7 @@ def _improvements(document: Document) -> tuple[Item, ...]:
                 # relate to. What needs to improve?1"), as some 2026 reports' text has it.
                 _IMPROVE_AT_END.search(text, paragraph.start, paragraph.end)
                 and heading + 1 < len(paragraphs) and paragraphs[heading + 1].kind == "list"):
-            items = _items(document, heading + 1)
+            items = _items(document, heading + 1, longest)
             if items:
                 return tuple(items)
     return ()
@@ -126,13 +128,12 @@ def _only_headings(lines: list[str]) -> bool:
     return len(set(lines)) == 1 or (len(lines) == 1 and lines[0].endswith(":"))
 
 
-def _items(document: Document, first: int) -> list[Item]:
-    """The items of the list that starts at paragraph `first`."""
+def _items(document: Document, first: int, longest: int) -> list[Item]:
+    """The items of the list that starts at paragraph `first`, none of them a paragraph of more than
+    `longest` characters."""
     text = document.text
     items: list[Item] = []
     numbered = bulleted = False
-    longest = _MOST_SEND_ITEM_CHARS if document.kind == "send inspection" and not _PRIORITY_TABLE.search(text) \
-        else _MOST_ITEM_CHARS
     for index in range(first, len(document.paragraphs)):
         paragraph = document.paragraphs[index]
         words = text[paragraph.start:paragraph.end]
