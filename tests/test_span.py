@@ -67,3 +67,14 @@ def test_shipped_reader_finds_the_name():
     assert PASSAGE[span.start:span.end] == "John Roughton" and span.margin > 0
     unrelated = model.best("What is the average caseload of a social worker?", PASSAGE)
     assert unrelated.margin < span.margin
+
+
+def test_a_passage_scores_the_same_whatever_is_read_with_it():
+    model = SpanModel()
+    question = "Who signed the letter?"
+    others = ["Caseloads are manageable, and social workers say they feel well supported by their managers. " * 12,
+              "Inspectors looked at the local authority's arrangements for the front door."]
+    alone = model.best(question, PASSAGE)
+    together = model.read(question, [*others, PASSAGE])[-1]
+    assert (together.start, together.end, together.score, together.null) == \
+        (alone.start, alone.end, alone.score, alone.null)

@@ -45,11 +45,14 @@ class SpanModel:
         session, tokenizer = self._load()
         within = within or [None] * len(passages)
         windows = [tokenizer.windows(question, passage) for passage in passages]
-        flat = [window for group in windows for window in group]
-        starts, ends = session.run(["start_logits", "end_logits"], batch(flat))
+        # Each window is read alone: the model quantises its activations with one scale over a run's
+        # rows, padding included, so a window read in a batch scored as the others in it made it.
+        logits = [session.run(["start_logits", "end_logits"], batch([window]))
+                  for group in windows for window in group]
         chosen, row = [], 0
         for group, limit in zip(windows, within, strict=True):
-            spans = [best_span(window, starts[row + n], ends[row + n], limit) for n, window in enumerate(group)]
+            spans = [best_span(window, logits[row + n][0][0], logits[row + n][1][0], limit)
+                     for n, window in enumerate(group)]
             row += len(group)
             found = [span for span in spans if span is not None]
             chosen.append(max(found, key=lambda span: span.margin) if found else None)
