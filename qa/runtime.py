@@ -77,8 +77,8 @@ def unsigned_weights(model: Path) -> bytes | None:
     """The ONNX `model` with the int8 weights of its matrix products and their zero points as uint8,
     each 128 more: the same products exactly, which cannot saturate (`int8_products_saturate`); None
     when every weight is small enough not to (the span reader's 7-bit ones). The shipped embedder's
-    vectors on an AVX2-only CPU (an emulated Haswell) had cosine 0.9886 to the VNNI machines' with its
-    int8 weights, 0.999999 with these; on a CPU with VNNI these are 37% slower, so they are made
+    vectors on an AVX2-only CPU (an emulated AMD EPYC of the Zen 3 kind) had cosine 0.9886 to the
+    VNNI machines' with its int8 weights, 0.999999 with these; on a CPU with VNNI these are 37% slower, so they are made
     only where they are needed."""
     import onnx
     from onnx import numpy_helper

@@ -157,11 +157,10 @@ class PassageReader:
         self.scorer = scorer or Scorer.load()
         self.passages_read = passages_read
 
-    def read(self, store: Store, query: Query, passages: list[Passage], limit: int,
-             spans: list[Span | None] | None = None) -> list[Answer]:
+    def read(self, store: Store, query: Query, passages: list[Passage], limit: int) -> list[Answer]:
         """Up to `limit` answers from different paragraphs, best first; each score is the
-        probability that the answer is right. `spans` are the passages' spans when already read."""
-        candidates = self.candidates(store, query, passages, spans)
+        probability that the answer is right."""
+        candidates = self.candidates(store, query, passages)
         if not candidates:
             return []
         scores = self.scorer.probabilities(np.array([c.features for c in candidates]), question_row(query))
@@ -178,12 +177,10 @@ class PassageReader:
                 break
         return answers
 
-    def candidates(self, store: Store, query: Query, passages: list[Passage],
-                   spans: list[Span | None] | None = None) -> list[Candidate]:
+    def candidates(self, store: Store, query: Query, passages: list[Passage]) -> list[Candidate]:
         """The best span of each passage read, with its features."""
         passages = passages[:self.passages_read]
-        if spans is None:
-            spans = self.spans_of(store, query, passages)
+        spans = self.spans_of(store, query, passages)
         found = [(rank, passage, span) for rank, (passage, span) in enumerate(zip(passages, spans, strict=True))
                  if span is not None]
         if not found:

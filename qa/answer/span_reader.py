@@ -11,7 +11,7 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from qa.answer.span import Span, SpanTokenizer, batch, best_span
+from qa.answer.span import Span, SpanTokenizer, Window, batch, best_span
 from qa.config import MODELS
 from qa.errors import ConfigError
 from qa.runtime import cpu_session
@@ -44,22 +44,24 @@ class SpanModel:
             return []
         session, tokenizer = self._load()
         within = within or [None] * len(passages)
-        windows = [tokenizer.windows(question, passage) for passage in passages]
-        # Each window is read alone: the model quantises its activations with one scale over a run's
-        # rows, padding included, so a window read in a batch scored as the others in it made it.
-        logits = [session.run(["start_logits", "end_logits"], batch([window]))
-                  for group in windows for window in group]
-        chosen, row = [], 0
-        for group, limit in zip(windows, within, strict=True):
-            spans = [best_span(window, logits[row + n][0][0], logits[row + n][1][0], limit)
-                     for n, window in enumerate(group)]
-            row += len(group)
-            found = [span for span in spans if span is not None]
-            chosen.append(max(found, key=lambda span: span.margin) if found else None)
-        return chosen
+        return [_best(session, tokenizer.windows(question, passage), limit)
+                for passage, limit in zip(passages, within, strict=True)]
 
     def best(self, question: str, passage: str) -> Span | None:
         return self.read(question, [passage])[0]
+
+
+def _best(session, windows: list[Window], within: tuple[int, int] | None) -> Span | None:
+    """The best span of a passage's windows, each read alone: the model quantises its activations
+    with one scale over a run's rows, padding included, so a window read in a batch scored as the
+    others in it made it."""
+    found = []
+    for window in windows:
+        (starts,), (ends,) = session.run(["start_logits", "end_logits"], batch([window]))
+        span = best_span(window, starts, ends, within)
+        if span is not None:
+            found.append(span)
+    return max(found, key=lambda span: span.margin) if found else None
 
 
 def span_model(setting: str) -> SpanModel:

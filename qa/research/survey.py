@@ -3,8 +3,8 @@ none when the report does not answer it.
 
 Each report is read as `ask` reads an authority's reports: its best passages (dense and BM25 fused,
 within the report) by the span reader, its best span scored by the calibrated scorer. The question
-is embedded once and BM25 scores it once for all reports; the reader reads the passages of several
-reports in one batch.
+is embedded once and BM25 scores it once for all reports, whose passages are searched for several
+reports at a time.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from qa.ofsted import authorities, regions
 from qa.pipeline import QA
 from qa.types import Answer, Document
 
-# Passages read in each report, and reports read in one batch of the span model.
+# Passages read in each report, and reports whose passages are searched for at a time.
 PASSAGES_PER_REPORT = 3
 BATCH = 8
 CSV_FIELDS = ("authority", "region", "date", "kind", "title", "doc_id", "answer", "score", "reference",
@@ -83,13 +83,8 @@ def _rows(qa: QA, store, query: Query, documents: list[Document]) -> Iterator[Su
     for at in range(0, len(documents), BATCH):
         batch = documents[at:at + BATCH]
         passages = in_each(store, vector, search, [d.doc_id for d in batch], PASSAGES_PER_REPORT)
-        flat = [p for d in batch for p in passages[d.doc_id]]
-        spans = reader.spans_of(store, query, flat)
-        done = 0
         for document in batch:
-            own = passages[document.doc_id]
-            answers = reader.read(store, query, own, 1, spans[done:done + len(own)])
-            done += len(own)
+            answers = reader.read(store, query, passages[document.doc_id], 1)
             best = answers[0] if answers else None
             score = best.score if best else 0.0
             name = authorities.display(authority_of(document)) or document.authority
